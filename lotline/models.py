@@ -1,0 +1,192 @@
+"""Typed values that cross layer boundaries.
+
+Values name things by natural keys: ``product`` is the product code, ``lot`` the
+lot name (None when untracked), locations are full names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+Tracking = Literal["none", "lot", "serial"]
+TRACKINGS: tuple[Tracking, ...] = ("none", "lot", "serial")
+
+LocationUsage = Literal[
+    "view", "internal", "supplier", "customer", "production", "inventory", "scrap", "transit"
+]
+LOCATION_USAGES: tuple[LocationUsage, ...] = (
+    "view",
+    "internal",
+    "supplier",
+    "customer",
+    "production",
+    "inventory",
+    "scrap",
+    "transit",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    lots_and_serials: bool
+    expiration_dates: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: int
+    full_name: str
+    name: str
+    usage: LocationUsage
+    parent: str | None
+
+    @property
+    def is_internal(self) -> bool:
+        return self.usage == "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: int
+    code: str
+    name: str
+    unit: str
+    tracking: Tracking
+    gtin: str | None = None
+    lot_prefix: str | None = None
+    removal_strategy: str = "fifo"
+    use_expiration_date: bool = False
+    expiration_days: int = 0
+    use_days: int = 0
+    removal_days: int = 0
+    alert_days: int = 0
+
+    @property
+    def is_tracked(self) -> bool:
+        return self.tracking != "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    id: int
+    product: str
+    name: str
+    ref: str | None = None
+    note: str | None = None
+    created_at: datetime | None = None
+    expiration_date: datetime | None = None
+    use_date: datetime | None = None
+    removal_date: datetime | None = None
+    alert_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quant:
+    product: str
+    location: str
+    lot: str | None
+    quantity: Decimal
+    reserved_quantity: Decimal = Decimal(0)
+    in_date: datetime | None = None
+
+    @property
+    def available_quantity(self) -> Decimal:
+        return self.quantity - self.reserved_quantity
+
+
+@dataclass(frozen=True, slots=True)
+class MoveLine:
+    """One done row of the ledger."""
+
+    id: int
+    reference: str
+    date: datetime
+    product: str
+    lot: str | None
+    quantity: Decimal
+    source: str
+    destination: str
+    operation: str
+    user: str
+    partner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationLine:
+    """A demanded product on a document, with its detailed lot/serial lines."""
+
+    product: str
+    quantity: Decimal
+    done_quantity: Decimal
+    lots: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    id: int
+    name: str
+    kind: str
+    state: str
+    source: str
+    destination: str
+    partner: str | None = None
+    origin: str | None = None
+    reference: str | None = None
+    created_at: datetime | None = None
+    done_at: datetime | None = None
+    backorder_of: str | None = None
+    return_of: str | None = None
+    lines: tuple[OperationLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckDifference:
+    """One disagreement found by ``lotline check``."""
+
+    kind: Literal["quant", "balance"]
+    product: str
+    location: str | None
+    lot: str | None
+    recorded: Decimal
+    expected: Decimal
+
+    def describe(self) -> str:
+        if self.kind == "balance":
+            return (
+                f"product {self.product}: the ledger does not balance "
+                f"(sum over all locations is {self.recorded}, expected 0)"
+            )
+        lot = f" lot {self.lot}" if self.lot else ""
+        return (
+            f"product {self.product}{lot} at {self.location}: quant says {self.recorded}, "
+            f"the ledger says {self.expected}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    differences: tuple[CheckDifference, ...]
+    move_lines: int
+    quants: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What a scanned barcode (or typed code) means."""
+
+    raw: str
+    gtin: str | None = None
+    lot: str | None = None
+    serial: str | None = None
+    expiration_date: date | None = None
+    best_before_date: date | None = None
+    production_date: date | None = None
+    quantity: Decimal | None = None
+    is_gs1: bool = False

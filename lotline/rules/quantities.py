@@ -1,0 +1,86 @@
+"""Exact quantities: parsing user input into Decimal and storing it as integers.
+
+Quantities are stored as whole numbers of millionths (``SCALE``) so that SQLite
+and PostgreSQL compute identical sums with no binary floating point.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from lotline.errors import InvalidQuantity
+
+DIGITS = 6
+SCALE = 10**DIGITS
+ONE = Decimal(1)
+ZERO = Decimal(0)
+MAX_QUANTITY = Decimal(10**12)
+
+QuantityInput = int | Decimal | str
+
+
+def parse_quantity(value: object, *, what: str = "quantity") -> Decimal:
+    """Turn an int, Decimal or numeric string into an exact Decimal, or refuse it."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidQuantity(
+            f"The {what} {value!r} is a {type(value).__name__}; give an int, a Decimal "
+            "or a string such as '2.5' so that it stays exact."
+        )
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace("_", ""))
+        except InvalidOperation:
+            raise InvalidQuantity(
+                f"The {what} {value!r} is not a number; type digits such as 3 or 2.5."
+            ) from None
+    else:
+        raise InvalidQuantity(f"The {what} {value!r} is not a number; give an int or a Decimal.")
+    if not number.is_finite():
+        raise InvalidQuantity(f"The {what} {value!r} is not a finite number; give a real count.")
+    if abs(number) > MAX_QUANTITY:
+        raise InvalidQuantity(f"The {what} {value!r} is too large; the limit is {MAX_QUANTITY}.")
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -DIGITS:
+        raise InvalidQuantity(
+            f"The {what} {value!r} has more than {DIGITS} decimal places; round it."
+        )
+    return number if number != 0 else ZERO
+
+
+def positive_quantity(value: object, *, what: str = "quantity") -> Decimal:
+    """A quantity that must be greater than zero (a move, a receipt line)."""
+    number = parse_quantity(value, what=what)
+    if number <= 0:
+        raise InvalidQuantity(f"The {what} must be greater than zero, not {value!r}.")
+    return number
+
+
+def counted_quantity(value: object, *, what: str = "quantity") -> Decimal:
+    """A quantity that may be zero but never negative (a count, an on-hand target)."""
+    number = parse_quantity(value, what=what)
+    if number < 0:
+        raise InvalidQuantity(f"The {what} cannot be negative ({value!r}); count 0 or more.")
+    return number
+
+
+def require_whole(number: Decimal, *, what: str) -> Decimal:
+    if number != number.to_integral_value():
+        raise InvalidQuantity(f"The {what} must be a whole number, not {number}.")
+    return number
+
+
+def to_storage(number: Decimal) -> int:
+    """Decimal -> integer millionths; exact because parse_quantity limits the scale."""
+    return int(number.scaleb(DIGITS))
+
+
+def from_storage(units: int) -> Decimal:
+    """Integer millionths -> Decimal without trailing zeros."""
+    value = Decimal(units).scaleb(-DIGITS)
+    if value == value.to_integral_value():
+        return value.quantize(ONE)
+    return value.normalize()
