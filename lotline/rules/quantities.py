@@ -21,7 +21,7 @@ QuantityInput = int | Decimal | str
 
 def parse_quantity(value: object, *, what: str = "quantity") -> Decimal:
     """Turn an int, Decimal or numeric string into an exact Decimal, or refuse it."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidQuantity(
             f"The {what} {value!r} is a {type(value).__name__}; give an int, a Decimal "
             "or a string such as '2.5' so that it stays exact."

@@ -10,10 +10,18 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from lotline.errors import ConcurrentUpdate, DatabaseUnavailable
+from lotline.errors import (
+    ConcurrentUpdate,
+    Conflict,
+    DatabaseUnavailable,
+    DuplicateLocation,
+    DuplicateLot,
+    DuplicateProduct,
+    LotlineError,
+)
 
 DEFAULT_URL = "sqlite:///lotline.db"
 RETRIES = 5
@@ -62,9 +70,7 @@ def create(url: URL) -> Engine:
 def _sqlite_engine(url: URL) -> Engine:
     in_memory = url.database in (None, "", ":memory:")
     if in_memory:
-        engine = create_engine(
-            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -100,6 +106,31 @@ def check_reachable(engine: Engine, url: URL) -> None:
         ) from None
 
 
+# A unique key another transaction took first: (PostgreSQL name, SQLite columns, error).
+_UNIQUE_KEYS: tuple[tuple[str, str, type[LotlineError], str], ...] = (
+    ("uq_products_code", "products.code", DuplicateProduct, "A product with this code"),
+    ("uq_products_gtin", "products.gtin", DuplicateProduct, "A product with this GTIN"),
+    ("uq_lots_product_id_name", "lots.product_id, lots.name", DuplicateLot, "This lot"),
+    ("uq_locations_full_name", "locations.full_name", DuplicateLocation, "This location"),
+)
+
+
+def explain_integrity_error(exc: IntegrityError) -> LotlineError:
+    """Name the rule a concurrent writer made this transaction break."""
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or ""
+    message = str(exc.orig)
+    for pg_name, sqlite_columns, error, subject in _UNIQUE_KEYS:
+        if constraint == pg_name or sqlite_columns in message:
+            return error(
+                f"{subject} was just created by another user, so nothing was recorded; "
+                "look it up and use the existing one, or choose another name."
+            )
+    return Conflict(
+        f"The database refused the change ({constraint or message}); nothing was recorded. "
+        "Another user may have changed the same data: look again and retry."
+    )
+
+
 def is_retryable(exc: DBAPIError) -> bool:
     sqlstate = getattr(exc.orig, "sqlstate", None)
     return sqlstate in _RETRYABLE_SQLSTATES
@@ -125,6 +156,8 @@ class Database:
             try:
                 with self.transaction() as conn:
                     return work(conn)
+            except IntegrityError as exc:
+                raise explain_integrity_error(exc) from exc
             except DBAPIError as exc:
                 if not is_retryable(exc) or attempt == RETRIES - 1:
                     if is_retryable(exc):

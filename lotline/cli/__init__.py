@@ -1,0 +1,20 @@
+"""The lotline command line: parse, call one facade function, render its result.
+
+Each command group lives in its own module and registers itself on ``app``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from lotline.cli import catalog  # noqa: F401  (registers its commands)
+from lotline.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

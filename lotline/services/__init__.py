@@ -1,0 +1,1 @@
+"""Use cases: one module per capability; each public call is one transaction."""

@@ -1,0 +1,323 @@
+"""Products, their tracking, and the company settings that govern lots."""
+
+from __future__ import annotations
+
+import builtins
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from biip.gtin import Gtin
+from sqlalchemy import Connection, RowMapping, and_, false, insert, select, update
+
+from lotline.errors import (
+    DuplicateProduct,
+    InvalidInput,
+    InvalidState,
+    InvalidTracking,
+    SettingRequired,
+    UnknownProduct,
+)
+from lotline.models import TRACKINGS, Product, Settings, Tracking
+from lotline.services.base import Service, utcnow
+from lotline.store.schema import locations, lots, products, quants, settings
+
+ProductRef = Product | str
+
+LOTS_SETTING = "Lots & Serial Numbers"
+
+
+# --- settings -----------------------------------------------------------------
+
+
+def ensure_settings(conn: Connection) -> None:
+    """A new database starts like a company that enabled lots and serial numbers."""
+    if conn.execute(select(settings.c.id)).first() is None:
+        conn.execute(insert(settings).values(id=1, lots_and_serials=True, expiration_dates=False))
+
+
+def read_settings(conn: Connection) -> Settings:
+    row = conn.execute(select(settings).where(settings.c.id == 1)).mappings().one()
+    return Settings(
+        lots_and_serials=bool(row["lots_and_serials"]),
+        expiration_dates=bool(row["expiration_dates"]),
+    )
+
+
+def require_lots_enabled(conn: Connection, action: str) -> None:
+    if not read_settings(conn).lots_and_serials:
+        raise SettingRequired(
+            f"Cannot {action}: the '{LOTS_SETTING}' setting is off. Turn it on first "
+            "(app.settings.update(lots_and_serials=True), or `lotline settings "
+            "--lots-and-serials on`)."
+        )
+
+
+class SettingsService(Service):
+    """app.settings: "Lots & Serial Numbers" and "Expiration Dates"."""
+
+    def get(self) -> Settings:
+        return self._run(read_settings)
+
+    def update(
+        self, *, lots_and_serials: bool | None = None, expiration_dates: bool | None = None
+    ) -> Settings:
+        """Turn settings on or off; lots cannot be turned off while products use them."""
+
+        def work(conn: Connection) -> Settings:
+            values: dict[str, bool] = {}
+            if lots_and_serials is not None:
+                if not lots_and_serials:
+                    tracked = list(
+                        conn.execute(
+                            select(products.c.code)
+                            .where(products.c.tracking != "none")
+                            .order_by(products.c.code)
+                            .limit(5)
+                        ).scalars()
+                    )
+                    if tracked:
+                        raise SettingRequired(
+                            f"Cannot turn off '{LOTS_SETTING}': products are tracked by lot "
+                            f"or serial ({', '.join(tracked)}). Set their tracking to none first."
+                        )
+                values["lots_and_serials"] = bool(lots_and_serials)
+            if expiration_dates is not None:
+                if (
+                    expiration_dates
+                    and not read_settings(conn).lots_and_serials
+                    and not (values.get("lots_and_serials"))
+                ):
+                    raise SettingRequired(
+                        f"Cannot turn on 'Expiration Dates': it needs '{LOTS_SETTING}' on."
+                    )
+                values["expiration_dates"] = bool(expiration_dates)
+            if values:
+                conn.execute(update(settings).where(settings.c.id == 1).values(**values))
+            return read_settings(conn)
+
+        return self._run(work)
+
+
+# --- products -----------------------------------------------------------------
+
+
+def product_from_row(row: RowMapping | Mapping[str, Any]) -> Product:
+    return Product(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        unit=row["unit"],
+        tracking=cast(Tracking, row["tracking"]),
+        gtin=row["gtin"],
+        lot_prefix=row["lot_prefix"],
+        removal_strategy=row["removal_strategy"],
+        use_expiration_date=bool(row["use_expiration_date"]),
+        expiration_days=row["expiration_days"],
+        use_days=row["use_days"],
+        removal_days=row["removal_days"],
+        alert_days=row["alert_days"],
+    )
+
+
+def get_product(conn: Connection, ref: ProductRef) -> Product:
+    """The product named by ``ref`` (a Product or its code), or UnknownProduct."""
+    code = ref.code if isinstance(ref, Product) else ref
+    if not isinstance(code, str):
+        raise UnknownProduct(f"A product is given by its code, not {code!r}.")
+    row = conn.execute(select(products).where(products.c.code == code.strip())).mappings().first()
+    if row is None:
+        raise UnknownProduct(
+            f"There is no product with code {code!r}. Check the code, or create it with "
+            "`lotline products add`."
+        )
+    return product_from_row(row)
+
+
+def products_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, Product]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = conn.execute(select(products).where(products.c.id.in_(wanted))).mappings()
+    return {r["id"]: product_from_row(r) for r in rows}
+
+
+def check_tracking(tracking: object) -> Tracking:
+    if tracking not in TRACKINGS:
+        raise InvalidTracking(
+            f"Tracking {tracking!r} is not one of none, lot, serial; "
+            "use 'lot' for batches and 'serial' for unique serial numbers."
+        )
+    return tracking
+
+
+def _check_text(value: object, what: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"The product {what} cannot be empty.")
+    cleaned = value.strip()
+    if len(cleaned) > limit:
+        raise InvalidInput(f"The product {what} {cleaned[:20]!r}... is longer than {limit}.")
+    if any(unicodedata.category(c) == "Cc" for c in cleaned):
+        raise InvalidInput(f"The product {what} {cleaned!r} contains a control character.")
+    return cleaned
+
+
+def normalize_gtin(value: str) -> str:
+    """A GTIN-8/12/13/14 as the 14 digits a GS1 barcode carries, or InvalidInput."""
+    try:
+        return Gtin.parse(value.strip()).as_gtin_14()
+    except Exception as exc:
+        raise InvalidInput(f"The GTIN {value!r} is not valid: {exc}") from None
+
+
+PRODUCT_OPTIONS = {
+    "lot_prefix",
+    "removal_strategy",
+    "use_expiration_date",
+    "expiration_days",
+    "use_days",
+    "removal_days",
+    "alert_days",
+}
+
+
+def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(options) - PRODUCT_OPTIONS
+    if unknown:
+        raise InvalidInput(
+            f"Unknown product option(s) {', '.join(sorted(unknown))}; "
+            f"known ones are {', '.join(sorted(PRODUCT_OPTIONS))}."
+        )
+    values = dict(options)
+    if values.get("lot_prefix") is not None:
+        values["lot_prefix"] = _check_text(values["lot_prefix"], "lot prefix", 64)
+    strategy = values.get("removal_strategy")
+    if strategy is not None and strategy not in ("fifo", "fefo", "lifo"):
+        raise InvalidInput(f"Removal strategy {strategy!r} is not one of fifo, fefo, lifo.")
+    for key in ("expiration_days", "use_days", "removal_days", "alert_days"):
+        days = values.get(key)
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+            raise InvalidInput(f"{key} must be a whole number of days, 0 or more, not {days!r}.")
+    return values
+
+
+class Catalog(Service):
+    """app.products: the products and how each is tracked."""
+
+    def create(
+        self,
+        code: str,
+        name: str,
+        tracking: str = "none",
+        *,
+        unit: str = "Units",
+        gtin: str | None = None,
+        **options: Any,
+    ) -> Product:
+        """Create a product; tracking is none, lot or serial."""
+        values = {
+            "code": _check_text(code, "code", 64),
+            "name": _check_text(name, "name", 256),
+            "unit": _check_text(unit, "unit", 32),
+            "tracking": check_tracking(tracking),
+            "gtin": normalize_gtin(gtin) if gtin else None,
+            **_check_options(options),
+        }
+
+        def work(conn: Connection) -> Product:
+            if values["tracking"] != "none":
+                require_lots_enabled(conn, f"track product {values['code']} by {tracking}")
+            clash = conn.execute(
+                select(products.c.code, products.c.gtin).where(
+                    (products.c.code == values["code"])
+                    | (products.c.gtin == values["gtin"] if values["gtin"] else False)
+                )
+            ).first()
+            if clash is not None and clash.code == values["code"]:
+                raise DuplicateProduct(
+                    f"A product with code {values['code']!r} already exists; choose another code."
+                )
+            if clash is not None:
+                raise DuplicateProduct(
+                    f"The GTIN {values['gtin']} already belongs to product {clash.code}."
+                )
+            conn.execute(insert(products).values(created_at=utcnow(), **values))
+            return get_product(conn, values["code"])
+
+        return self._run(work)
+
+    def get(self, code: ProductRef) -> Product:
+        return self._run(lambda conn: get_product(conn, code))
+
+    def get_by_gtin(self, gtin: str) -> Product:
+        """The product whose GTIN a scanned barcode carries."""
+        normalized = normalize_gtin(gtin)
+
+        def work(conn: Connection) -> Product:
+            row = conn.execute(select(products).where(products.c.gtin == normalized)).mappings()
+            found = row.first()
+            if found is None:
+                raise UnknownProduct(
+                    f"No product has the GTIN {normalized}; set it on the product first."
+                )
+            return product_from_row(found)
+
+        return self._run(work)
+
+    def list(self) -> list[Product]:
+        def work(conn: Connection) -> list[Product]:
+            rows = conn.execute(select(products).order_by(products.c.code)).mappings()
+            return [product_from_row(r) for r in rows]
+
+        return self._run(work)
+
+    def update(self, product: ProductRef, **options: Any) -> Product:
+        """Change a product's lot prefix, removal strategy or expiry settings."""
+        values = _check_options(options)
+
+        def work(conn: Connection) -> Product:
+            found = get_product(conn, product)
+            if values:
+                conn.execute(update(products).where(products.c.id == found.id).values(**values))
+            return get_product(conn, found.code)
+
+        return self._run(work)
+
+    def set_tracking(self, product: ProductRef, tracking: str) -> builtins.list[str]:
+        """Change how a product is tracked; returns warnings (empty when none)."""
+        wanted = check_tracking(tracking)
+        return self._run(lambda conn: change_tracking(conn, product, wanted))
+
+
+def change_tracking(conn: Connection, ref: ProductRef, tracking: Tracking) -> list[str]:
+    """Set the tracking and keep the quants' serial flag in step with it."""
+    product = get_product(conn, ref)
+    if tracking != "none":
+        require_lots_enabled(conn, f"track product {product.code} by {tracking}")
+    if tracking == product.tracking:
+        return []
+    if tracking == "serial":
+        _refuse_lots_of_several_units(conn, product)
+    conn.execute(update(products).where(products.c.id == product.id).values(tracking=tracking))
+    one_unit = (
+        and_(quants.c.internal, quants.c.lot_id.is_not(None)) if tracking == "serial" else false()
+    )
+    conn.execute(update(quants).where(quants.c.product_id == product.id).values(one_unit=one_unit))
+    return []
+
+
+def _refuse_lots_of_several_units(conn: Connection, product: Product) -> None:
+    rows = conn.execute(
+        select(lots.c.name, locations.c.full_name, quants.c.quantity)
+        .join(lots, lots.c.id == quants.c.lot_id)
+        .join(locations, locations.c.id == quants.c.location_id)
+        .where(quants.c.product_id == product.id, quants.c.internal, quants.c.quantity > 1)
+        .order_by(lots.c.name)
+        .limit(5)
+    ).all()
+    if rows:
+        where = "; ".join(f"lot {r.name} holds {r.quantity} in {r.full_name}" for r in rows)
+        raise InvalidState(
+            f"Cannot track {product.code} by serial number: a serial number is one unit, "
+            f"but {where}. Split those quantities into serial numbers first."
+        )

@@ -1,0 +1,483 @@
+"""The ledger: posting done move lines and keeping quants. The only writer of stock.
+
+``post`` writes every move line of an operation with one bulk INSERT and
+applies the net change per quant with one bulk upsert, in the caller's
+transaction. The database's own constraints (see store/schema.py) refuse a
+serial on hand twice or tracked stock below zero, even from two processes at
+once; when they do, ``post`` explains the refusal in the operator's words.
+
+Quants of internal and transit locations are kept per lot; the other side of
+each move, in virtual locations (vendors, customers, production, ...), is kept
+per product only, so that a receipt of N serials touches N + 1 quants.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    case,
+    false,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from lotline.errors import (
+    ConcurrentUpdate,
+    InsufficientStock,
+    InvalidInput,
+    InvalidQuantity,
+    MissingLot,
+    SerialAlreadyInStock,
+    describe_quantity,
+)
+from lotline.models import CheckDifference, CheckReport, Location, Product
+from lotline.services.catalog import products_by_id
+from lotline.services.locations import STOCK_KEEPING, locations_by_id
+from lotline.store.schema import Quantity, locations, lots, move_lines, products, quants
+
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One done move line to write: a quantity of a product (and lot) from one place to another.
+
+    ``unreserve`` is the part of the quantity that was reserved on the source quant
+    and is released as it leaves.
+    """
+
+    product_id: int
+    lot_id: int | None
+    quantity: Decimal
+    source_id: int
+    destination_id: int
+    move_id: int | None = None
+    unreserve: Decimal = Decimal(0)
+
+
+@dataclass(slots=True)
+class _QuantChange:
+    product_id: int
+    location_id: int
+    lot_id: int | None
+    delta: Decimal
+    unreserve: Decimal
+    internal: bool
+    one_unit: bool
+    guarded: bool
+
+
+def post(
+    conn: Connection,
+    operation_id: int,
+    postings: Sequence[Posting],
+    *,
+    user: str,
+    at: datetime,
+    allow_negative: bool = False,
+) -> int:
+    """Write ``postings`` as done move lines of one operation and update quants.
+
+    ``allow_negative`` lets untracked products go below zero in internal
+    locations (tracked products never may). Returns the number of move lines.
+    """
+    if not postings:
+        return 0
+    product_map = products_by_id(conn, {p.product_id for p in postings})
+    location_map = locations_by_id(
+        conn, {p.source_id for p in postings} | {p.destination_id for p in postings}
+    )
+    for posting in postings:
+        _validate(posting, product_map, location_map)
+
+    conn.execute(
+        insert(move_lines),
+        [
+            {
+                "operation_id": operation_id,
+                "move_id": p.move_id,
+                "product_id": p.product_id,
+                "lot_id": p.lot_id,
+                "quantity": p.quantity,
+                "source_id": p.source_id,
+                "destination_id": p.destination_id,
+                "done_at": at,
+                "user_name": user,
+            }
+            for p in postings
+        ],
+    )
+    changes = _quant_changes(postings, product_map, location_map, allow_negative)
+    _refuse_serials_counted_twice(conn, changes, product_map, location_map)
+    _apply(conn, changes, at, product_map, location_map)
+    return len(postings)
+
+
+def _validate(
+    posting: Posting, product_map: dict[int, Product], location_map: dict[int, Location]
+) -> None:
+    product = product_map[posting.product_id]
+    source = location_map[posting.source_id]
+    destination = location_map[posting.destination_id]
+    if not isinstance(posting.quantity, Decimal) or not posting.quantity.is_finite():
+        raise InvalidQuantity(f"Quantity {posting.quantity!r} of {product.code} is not exact.")
+    if posting.quantity <= 0:
+        raise InvalidQuantity(
+            f"Cannot move {describe_quantity(posting.quantity)} of {product.code}: "
+            "a move line carries a quantity greater than zero."
+        )
+    if source.id == destination.id:
+        raise InvalidInput(
+            f"Cannot move {product.code} from {source.full_name} to itself; "
+            "choose another destination."
+        )
+    for place in (source, destination):
+        if place.usage == "view":
+            raise InvalidInput(
+                f"{place.full_name} is a view location and holds no stock; "
+                "move to or from one of its sub-locations."
+            )
+    if product.is_tracked and posting.lot_id is None and destination.usage in STOCK_KEEPING:
+        raise MissingLot(
+            f"Product {product.code} is tracked by {product.tracking}: give the "
+            f"{'serial number' if product.tracking == 'serial' else 'lot'} for "
+            f"{describe_quantity(posting.quantity)} moved from {source.full_name} "
+            f"to {destination.full_name}."
+        )
+    if product.tracking == "serial" and posting.lot_id is not None and posting.quantity != ONE:
+        raise InvalidQuantity(
+            f"Product {product.code} is tracked by unique serial number: each serial "
+            f"moves one unit, not {describe_quantity(posting.quantity)}."
+        )
+
+
+def _quant_changes(
+    postings: Iterable[Posting],
+    product_map: dict[int, Product],
+    location_map: dict[int, Location],
+    allow_negative: bool,
+) -> list[_QuantChange]:
+    net: dict[tuple[int, int, int], list[Any]] = defaultdict(lambda: [Decimal(0), Decimal(0), None])
+    for p in postings:
+        for location_id, sign in ((p.source_id, -1), (p.destination_id, 1)):
+            keeps_lots = location_map[location_id].usage in STOCK_KEEPING
+            lot_id = p.lot_id if keeps_lots else None
+            entry = net[(p.product_id, location_id, lot_id or 0)]
+            entry[0] += sign * p.quantity
+            entry[2] = lot_id
+            if sign < 0:
+                entry[1] += p.unreserve
+    changes = []
+    for (product_id, location_id, _), (delta, unreserve, lot_id) in net.items():
+        if delta == 0 and unreserve == 0:
+            continue
+        product = product_map[product_id]
+        internal = location_map[location_id].usage in STOCK_KEEPING
+        may_go_negative = allow_negative and not product.is_tracked
+        changes.append(
+            _QuantChange(
+                product_id=product_id,
+                location_id=location_id,
+                lot_id=lot_id,
+                delta=delta,
+                unreserve=unreserve,
+                internal=internal,
+                one_unit=internal and product.tracking == "serial" and lot_id is not None,
+                guarded=internal and delta < 0 and not may_go_negative,
+            )
+        )
+    # Stock leaves before it arrives, so a serial moved between two internal
+    # locations is never seen in both; a stable order avoids deadlocks.
+    changes.sort(key=lambda c: (c.delta > 0, c.product_id, c.location_id, c.lot_id or 0))
+    return changes
+
+
+def _refuse_serials_counted_twice(
+    conn: Connection,
+    changes: list[_QuantChange],
+    product_map: dict[int, Product],
+    location_map: dict[int, Location],
+) -> None:
+    for change in changes:
+        if change.one_unit and change.delta > 1 and change.lot_id is not None:
+            name = _lot_names(conn, {change.lot_id})[change.lot_id]
+            raise SerialAlreadyInStock(
+                f"The serial number {name} of product {product_map[change.product_id].code} "
+                f"appears {describe_quantity(change.delta)} times for "
+                f"{location_map[change.location_id].full_name} in one operation; "
+                "a serial number is one unit. Remove the repeated lines."
+            )
+
+
+def _upsert_statement(conn: Connection) -> Any:
+    dialect = conn.dialect.name
+    ins = postgresql.insert(quants) if dialect == "postgresql" else sqlite.insert(quants)
+    excluded = ins.excluded
+    return ins.on_conflict_do_update(
+        index_elements=[quants.c.product_id, quants.c.location_id, quants.c.lot_key],
+        set_={
+            "quantity": quants.c.quantity + excluded.quantity,
+            "guarded": false(),
+            "in_date": case((quants.c.quantity <= 0, excluded.in_date), else_=quants.c.in_date),
+        },
+    )
+
+
+_TAKE = (
+    update(quants)
+    .where(
+        quants.c.product_id == bindparam("b_product"),
+        quants.c.location_id == bindparam("b_location"),
+        quants.c.lot_key == bindparam("b_lot_key"),
+    )
+    .values(
+        quantity=quants.c.quantity + bindparam("b_delta", type_=Quantity),
+        reserved_quantity=quants.c.reserved_quantity - bindparam("b_unreserve", type_=Quantity),
+        guarded=bindparam("b_guarded"),
+    )
+)
+
+
+def _apply(
+    conn: Connection,
+    changes: list[_QuantChange],
+    at: datetime,
+    product_map: dict[int, Product],
+    location_map: dict[int, Location],
+) -> None:
+    """Apply quant changes: guarded takes as one bulk UPDATE, the rest as one bulk upsert.
+
+    Both engines check an upsert's proposed row before resolving the conflict,
+    so a take that must not go below zero is an UPDATE of a quant that exists.
+    """
+    takes = [c for c in changes if c.guarded or c.unreserve]
+    others = [c for c in changes if not (c.guarded or c.unreserve)]
+    savepoint = conn.begin_nested()
+    try:
+        if takes:
+            result = conn.execute(
+                _TAKE,
+                [
+                    {
+                        "b_product": c.product_id,
+                        "b_location": c.location_id,
+                        "b_lot_key": c.lot_id or 0,
+                        "b_delta": c.delta,
+                        "b_unreserve": c.unreserve,
+                        "b_guarded": c.guarded,
+                    }
+                    for c in takes
+                ],
+            )
+            if result.rowcount != len(takes):
+                raise _MissingQuant()
+        if others:
+            conn.execute(
+                _upsert_statement(conn),
+                [
+                    {
+                        "product_id": c.product_id,
+                        "location_id": c.location_id,
+                        "lot_id": c.lot_id,
+                        "lot_key": c.lot_id or 0,
+                        "quantity": c.delta,
+                        "reserved_quantity": Decimal(0),
+                        "in_date": at,
+                        "internal": c.internal,
+                        "one_unit": c.one_unit,
+                        "guarded": False,
+                    }
+                    for c in others
+                ],
+            )
+    except (IntegrityError, _MissingQuant) as exc:
+        savepoint.rollback()
+        raise _explain(conn, changes, product_map, location_map) from exc
+    savepoint.commit()
+
+
+class _MissingQuant(Exception):
+    """A take from a quant that does not exist: nothing of it is on hand."""
+
+
+def _explain(
+    conn: Connection,
+    changes: list[_QuantChange],
+    product_map: dict[int, Product],
+    location_map: dict[int, Location],
+) -> Exception:
+    """Turn a constraint the database enforced into the operator's words."""
+    short = _shortages(conn, [c for c in changes if c.guarded], product_map, location_map)
+    if short:
+        return InsufficientStock(short)
+    serial_lots = [c.lot_id for c in changes if c.one_unit and c.delta > 0 and c.lot_id]
+    leaving = {(c.lot_id, c.location_id) for c in changes if c.one_unit and c.delta < 0}
+    for chunk in _chunks(serial_lots, 5000):
+        found = conn.execute(
+            select(
+                lots.c.name,
+                products.c.code,
+                locations.c.full_name,
+                quants.c.lot_id,
+                quants.c.location_id,
+            )
+            .select_from(quants)
+            .join(lots, lots.c.id == quants.c.lot_id)
+            .join(products, products.c.id == quants.c.product_id)
+            .join(locations, locations.c.id == quants.c.location_id)
+            .where(quants.c.lot_id.in_(chunk), quants.c.one_unit, quants.c.quantity > 0)
+        ).all()
+        for row in found:
+            if (row.lot_id, row.location_id) in leaving:
+                continue
+            return SerialAlreadyInStock(
+                f"The serial number {row.name} of product {row.code} is already in stock "
+                f"at {row.full_name}. A serial number is one unit: receive a different "
+                "serial, or move this one instead."
+            )
+    return ConcurrentUpdate(
+        "Another user changed the same stock at the same moment, so nothing was "
+        "recorded; look at the stock again and retry."
+    )
+
+
+def _shortages(
+    conn: Connection,
+    taking: list[_QuantChange],
+    product_map: dict[int, Product],
+    location_map: dict[int, Location],
+) -> str | None:
+    lot_ids = {c.lot_id for c in taking if c.lot_id}
+    names = (
+        dict(conn.execute(select(lots.c.id, lots.c.name).where(lots.c.id.in_(lot_ids))).all())
+        if lot_ids and len(lot_ids) <= 30000
+        else {}
+    )
+    for chunk in _chunks(taking, 2000):
+        keys = [(c.product_id, c.location_id, c.lot_id or 0) for c in chunk]
+        held = {
+            (r.product_id, r.location_id, r.lot_key): r.quantity
+            for r in conn.execute(
+                select(
+                    quants.c.product_id, quants.c.location_id, quants.c.lot_key, quants.c.quantity
+                ).where(
+                    quants.c.product_id.in_({k[0] for k in keys}),
+                    quants.c.location_id.in_({k[1] for k in keys}),
+                )
+            )
+        }
+        for change, key in zip(chunk, keys, strict=True):
+            on_hand = held.get(key, Decimal(0))
+            if on_hand + change.delta < 0:
+                product = product_map[change.product_id]
+                lot = f" {names.get(change.lot_id, '')}".rstrip() if change.lot_id else ""
+                kind = "serial number" if product.tracking == "serial" else "lot"
+                what = f"{kind}{lot} of " if change.lot_id else ""
+                return (
+                    f"Not enough {what}{product.code} in "
+                    f"{location_map[change.location_id].full_name}: "
+                    f"{describe_quantity(on_hand)} on hand, "
+                    f"{describe_quantity(-change.delta)} needed. Receive or count the stock first, "
+                    "or take it from where it is."
+                )
+    return None
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- lotline check ------------------------------------------------------------------
+
+
+def check(conn: Connection) -> CheckReport:
+    """Rebuild every quant from the ledger and verify that each product balances to zero."""
+    keeps_lots = locations.c.usage.in_(STOCK_KEEPING)
+    sides = union_all(
+        select(
+            move_lines.c.product_id,
+            move_lines.c.destination_id.label("location_id"),
+            move_lines.c.lot_id,
+            move_lines.c.quantity.label("amount"),
+        ),
+        select(
+            move_lines.c.product_id,
+            move_lines.c.source_id,
+            move_lines.c.lot_id,
+            (-move_lines.c.quantity).label("amount"),
+        ),
+    ).subquery()
+    lot_key = case((keeps_lots, func.coalesce(sides.c.lot_id, 0)), else_=0)
+    expected_rows = conn.execute(
+        select(sides.c.product_id, sides.c.location_id, lot_key, func.sum(sides.c.amount))
+        .join(locations, locations.c.id == sides.c.location_id)
+        .group_by(sides.c.product_id, sides.c.location_id, lot_key)
+    ).all()
+    expected: dict[tuple[int, int, int], Decimal] = {
+        (r[0], r[1], r[2]): r[3] for r in expected_rows
+    }
+    recorded = {
+        (r.product_id, r.location_id, r.lot_key): r.quantity
+        for r in conn.execute(
+            select(quants.c.product_id, quants.c.location_id, quants.c.lot_key, quants.c.quantity)
+        )
+    }
+    differences: list[CheckDifference] = []
+    bad_keys = sorted(
+        k
+        for k in expected.keys() | recorded.keys()
+        if expected.get(k, Decimal(0)) != recorded.get(k, Decimal(0))
+    )
+    product_map = products_by_id(conn, {k[0] for k in bad_keys} | {k[0] for k in recorded})
+    location_map = locations_by_id(conn, {k[1] for k in bad_keys})
+    lot_names = _lot_names(conn, {k[2] for k in bad_keys if k[2]})
+    for product_id, location_id, key in bad_keys:
+        differences.append(
+            CheckDifference(
+                kind="quant",
+                product=product_map[product_id].code,
+                location=location_map[location_id].full_name,
+                lot=lot_names.get(key),
+                recorded=recorded.get((product_id, location_id, key), Decimal(0)),
+                expected=expected.get((product_id, location_id, key), Decimal(0)),
+            )
+        )
+    balance: dict[int, Decimal] = defaultdict(Decimal)
+    for (product_id, _, _), quantity in recorded.items():
+        balance[product_id] += quantity
+    for product_id, total in sorted(balance.items()):
+        if total != 0:
+            differences.append(
+                CheckDifference(
+                    kind="balance",
+                    product=product_map[product_id].code,
+                    location=None,
+                    lot=None,
+                    recorded=total,
+                    expected=Decimal(0),
+                )
+            )
+    move_count = conn.execute(select(func.count()).select_from(move_lines)).scalar_one()
+    return CheckReport(
+        differences=tuple(differences), move_lines=int(move_count), quants=len(recorded)
+    )
+
+
+def _lot_names(conn: Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(conn.execute(select(lots.c.id, lots.c.name).where(lots.c.id.in_(ids))).all())

@@ -1,0 +1,166 @@
+"""Lots and serial numbers: creating, finding and listing them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
+from lotline.models import Lot, Product
+from lotline.rules.naming import validate_lot_name
+from lotline.services.base import Service, utcnow
+from lotline.services.catalog import ProductRef, get_product, require_lots_enabled
+from lotline.store.schema import lots
+
+LotRef = Lot | str
+
+LOT_DATES = ("expiration_date", "use_date", "removal_date", "alert_date")
+
+
+def lot_from_row(row: RowMapping | Mapping[str, Any], product_code: str) -> Lot:
+    return Lot(
+        id=row["id"],
+        product=product_code,
+        name=row["name"],
+        ref=row["ref"],
+        note=row["note"],
+        created_at=row["created_at"],
+        expiration_date=row["expiration_date"],
+        use_date=row["use_date"],
+        removal_date=row["removal_date"],
+        alert_date=row["alert_date"],
+    )
+
+
+def require_tracked(product: Product) -> None:
+    if not product.is_tracked:
+        raise InvalidInput(
+            f"Product {product.code} is not tracked by lots or serial numbers; "
+            "set its tracking to lot or serial first."
+        )
+
+
+def find_lot(conn: Connection, product: Product, name: str) -> Lot | None:
+    row = (
+        conn.execute(select(lots).where(lots.c.product_id == product.id, lots.c.name == name))
+        .mappings()
+        .first()
+    )
+    return lot_from_row(row, product.code) if row is not None else None
+
+
+def get_lot(conn: Connection, product: Product, ref: LotRef) -> Lot:
+    name = ref.name if isinstance(ref, Lot) else validate_lot_name(ref)
+    found = find_lot(conn, product, name)
+    if found is None:
+        raise UnknownLot(
+            f"Product {product.code} has no lot/serial number {name!r}; "
+            "`lotline lots list --product " + product.code + "` shows its lots."
+        )
+    return found
+
+
+def _insert_statement(conn: Connection) -> Any:
+    ins = postgresql.insert(lots) if conn.dialect.name == "postgresql" else sqlite.insert(lots)
+    return ins.on_conflict_do_nothing(index_elements=[lots.c.product_id, lots.c.name])
+
+
+def ensure_lots(
+    conn: Connection,
+    product: Product,
+    names: Sequence[str],
+    *,
+    dates: Mapping[str, Mapping[str, datetime | None]] | None = None,
+) -> dict[str, int]:
+    """The ids of ``names`` for ``product``, creating the missing lots in bulk.
+
+    Names must already be validated. Existing lots are kept as they are.
+    """
+    if not names:
+        return {}
+    now = utcnow()
+    dates = dates or {}
+    rows = [
+        {
+            "product_id": product.id,
+            "name": name,
+            "created_at": now,
+            **{key: dates.get(name, {}).get(key) for key in LOT_DATES},
+        }
+        for name in names
+    ]
+    created = conn.execute(_insert_statement(conn).returning(lots.c.id, lots.c.name), rows).all()
+    ids = {row.name: row.id for row in created}
+    existing = [name for name in names if name not in ids]
+    for start in range(0, len(existing), 5000):
+        chunk = existing[start : start + 5000]
+        ids.update(
+            (row.name, row.id)
+            for row in conn.execute(
+                select(lots.c.id, lots.c.name).where(
+                    lots.c.product_id == product.id, lots.c.name.in_(chunk)
+                )
+            )
+        )
+    return ids
+
+
+def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> Lot:
+    """Create one lot; refuses a name the product already has."""
+    require_tracked(product)
+    require_lots_enabled(conn, f"create a lot for {product.code}")
+    cleaned = validate_lot_name(name)
+    if find_lot(conn, product, cleaned) is not None:
+        raise DuplicateLot(
+            f"Product {product.code} already has a lot/serial number {cleaned!r}; "
+            "a name is unique per product. Choose another name."
+        )
+    conn.execute(
+        insert(lots).values(product_id=product.id, name=cleaned, created_at=utcnow(), **values)
+    )
+    return get_lot(conn, product, cleaned)
+
+
+class LotsService(Service):
+    """app.lots: lots and serial numbers."""
+
+    def create(
+        self,
+        product: ProductRef,
+        name: str,
+        *,
+        ref: str | None = None,
+        note: str | None = None,
+        **dates: datetime | None,
+    ) -> Lot:
+        """Create a lot (or serial number) for a tracked product."""
+        unknown = set(dates) - set(LOT_DATES)
+        if unknown:
+            raise InvalidInput(
+                f"Unknown lot date(s) {', '.join(sorted(unknown))}; use {', '.join(LOT_DATES)}."
+            )
+        return self._run(
+            lambda conn: create_lot(
+                conn, get_product(conn, product), name, ref=ref, note=note, **dates
+            )
+        )
+
+    def get(self, product: ProductRef, name: str) -> Lot:
+        """The lot ``name`` of ``product``, or UnknownLot."""
+        return self._run(lambda conn: get_lot(conn, get_product(conn, product), name))
+
+    def find(self, product: ProductRef, names: Iterable[str] | None = None) -> list[Lot]:
+        """The product's lots, in order of creation; only ``names`` when given."""
+
+        def work(conn: Connection) -> list[Lot]:
+            found = get_product(conn, product)
+            query = select(lots).where(lots.c.product_id == found.id).order_by(lots.c.id)
+            if names is not None:
+                query = query.where(lots.c.name.in_([validate_lot_name(n) for n in names]))
+            return [lot_from_row(r, found.code) for r in conn.execute(query).mappings()]
+
+        return self._run(work)
