@@ -13,6 +13,7 @@ from lotline.services.catalog import Catalog, SettingsService, ensure_settings
 from lotline.services.ledger import check
 from lotline.services.locations import Locations, ensure_defaults
 from lotline.services.lots import LotsService
+from lotline.services.manufacturing import Manufacturing
 from lotline.services.stock import StockService
 from lotline.store import engine as store_engine
 from lotline.store import migrate
@@ -31,6 +32,7 @@ class Lotline:
         self.lots = LotsService(db, user)
         self.stock = StockService(db, user)
         self.adjustments = Adjustments(db, user)
+        self.manufacturing = Manufacturing(db, user)
 
     @property
     def url(self) -> str:

@@ -190,3 +190,63 @@ class Scan:
     production_date: date | None = None
     quantity: Decimal | None = None
     is_gs1: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BomLine:
+    """A component of a bill of materials and its quantity per ``Bom.quantity`` made."""
+
+    product: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Bom:
+    """A bill of materials: what makes ``quantity`` units of ``product``."""
+
+    id: int
+    product: str
+    quantity: Decimal
+    lines: tuple[BomLine, ...]
+    sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MoComponent:
+    """A component need of a manufacturing order and the lots it holds or consumed.
+
+    ``reserved`` is how much of ``quantity`` has stock set aside (or was consumed
+    when the order is done); ``lots`` maps lot/serial names to their quantity.
+    """
+
+    product: str
+    quantity: Decimal
+    reserved: Decimal
+    lots: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ManufacturingOrder:
+    """A manufacturing order (WH/MO/00001, or WH/MO/00001-002 once split)."""
+
+    id: int
+    name: str
+    state: str
+    product: str
+    quantity: Decimal
+    lot: str | None
+    bom: int | None
+    source: str
+    destination: str
+    components: tuple[MoComponent, ...] = ()
+    split_root: str | None = None
+    split_index: int | None = None
+    created_at: datetime | None = None
+    done_at: datetime | None = None
+
+    def component(self, product: str) -> MoComponent:
+        """The need for one component, by product code."""
+        for line in self.components:
+            if line.product == product:
+                return line
+        raise KeyError(product)
