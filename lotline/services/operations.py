@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select
 from sqlalchemy.orm import aliased
 
 from lotline.errors import UnknownOperation
-from lotline.models import Operation
-from lotline.store.schema import locations, operations
+from lotline.models import Operation, OperationLine
+from lotline.store.schema import (
+    locations,
+    lots,
+    move_details,
+    move_lines,
+    moves,
+    operations,
+    products,
+)
 
 OperationRef = Operation | str
 
@@ -105,3 +116,46 @@ def operation_from_row(conn: Connection, row: RowMapping | Mapping[str, Any]) ->
         backorder_of=names[2],
         return_of=names[3],
     )
+
+
+def load_lines(conn: Connection, operation_id: int, *, done: bool) -> tuple[OperationLine, ...]:
+    """A document's demanded lines with their lots: detailed lines, or the ledger once done.
+
+    Two queries whatever the number of lines and serials.
+    """
+    demanded = conn.execute(
+        select(moves.c.id, products.c.code, moves.c.quantity)
+        .join(products, products.c.id == moves.c.product_id)
+        .where(moves.c.operation_id == operation_id)
+        .order_by(moves.c.sequence, moves.c.id)
+    ).all()
+    source = move_lines if done else move_details
+    lot_name = lots.c.name if done else func.coalesce(lots.c.name, move_details.c.lot_name)
+    detailed = conn.execute(
+        select(source.c.move_id, lot_name, func.sum(source.c.quantity))
+        .select_from(source.outerjoin(lots, lots.c.id == source.c.lot_id))
+        .where(source.c.operation_id == operation_id)
+        .group_by(source.c.move_id, lot_name)
+        .order_by(source.c.move_id, lot_name)
+    ).all()
+    done_by_move: dict[int, Decimal] = defaultdict(Decimal)
+    lots_by_move: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for move_id, name, quantity in detailed:
+        done_by_move[move_id] += quantity
+        if name is not None:
+            lots_by_move[move_id][name] = quantity
+    return tuple(
+        OperationLine(
+            product=code,
+            quantity=quantity,
+            done_quantity=done_by_move.get(move_id, Decimal(0)),
+            lots=lots_by_move.get(move_id, {}),
+        )
+        for move_id, code, quantity in demanded
+    )
+
+
+def load_document(conn: Connection, ref: OperationRef | int) -> Operation:
+    """A document with its lines (see ``load_lines``)."""
+    operation = load_operation(conn, ref)
+    return replace(operation, lines=load_lines(conn, operation.id, done=operation.state == "done"))
