@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from lotline.cli import catalog  # noqa: F401  (registers its commands)
+from lotline.cli import manufacturing  # noqa: F401  (registers its commands)
 from lotline.cli.common import app
 
 __all__ = ["app", "main"]

@@ -79,6 +79,8 @@ from lotline.store.schema import (
 MoRef = ManufacturingOrder | str
 BomRef = Bom | int
 ComponentLots = Mapping[str, QuantityInput] | Sequence[str]
+# keys: product codes or Products (two mappings, because a Mapping's key type is invariant)
+Components = Mapping[str, QuantityInput] | Mapping[Product, QuantityInput]
 
 KIND = "manufacturing"
 _PRECISION = Decimal("0.000001")
@@ -108,7 +110,7 @@ def _share(line_quantity: Decimal, units: Decimal, bom_quantity: Decimal) -> Dec
 def create_bom(
     conn: Connection,
     product_ref: ProductRef,
-    components: Mapping[ProductRef, QuantityInput],
+    components: Components,
     quantity: QuantityInput = 1,
 ) -> Bom:
     """Add a bill of materials; the product's first one stays its default."""
@@ -1320,7 +1322,7 @@ class Manufacturing(Service):
     def bom(
         self,
         product: ProductRef,
-        components: Mapping[ProductRef, QuantityInput],
+        components: Components,
         quantity: QuantityInput = 1,
     ) -> Bom:
         """Add a bill of materials: ``components`` ({product: qty}) make ``quantity`` units."""
