@@ -15,6 +15,7 @@ from lotline.services.locations import Locations, ensure_defaults
 from lotline.services.lots import LotsService
 from lotline.services.manufacturing import Manufacturing
 from lotline.services.stock import StockService
+from lotline.services.trace import Trace
 from lotline.services.transfers import Transfers
 from lotline.store import engine as store_engine
 from lotline.store import migrate
@@ -33,6 +34,7 @@ class Lotline:
         self.lots = LotsService(db, user)
         self.stock = StockService(db, user)
         self.adjustments = Adjustments(db, user)
+        self.trace = Trace(db, user)
         self.manufacturing = Manufacturing(db, user)
         self.transfers = Transfers(db, user)
 

@@ -250,3 +250,70 @@ class ManufacturingOrder:
             if line.product == product:
                 return line
         raise KeyError(product)
+
+
+@dataclass(frozen=True, slots=True)
+class LotRow:
+    """One line of the Lots/Serial Numbers dashboard.
+
+    ``on_hand``: quantity in internal locations (a serial counts once at most);
+    ``locations``: the full names of the internal locations holding it, sorted.
+    """
+
+    product: str
+    lot: str
+    on_hand: Decimal
+    locations: tuple[str, ...]
+    expiration_date: datetime | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecallRow:
+    """Where one lot/serial (or part of a lot) is now.
+
+    In stock: ``location`` is the internal location, ``date`` when it arrived there.
+    Delivered: ``location`` is the customer location, ``partner`` the customer,
+    ``document``/``date`` the latest delivery. Neither (consumed into something
+    untracked, scrapped): ``location`` is None.
+    """
+
+    product: str
+    lot: str
+    location: str | None
+    partner: str | None
+    document: str | None
+    date: datetime | None
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TraceNode:
+    """One lot/serial in an upstream or downstream genealogy.
+
+    ``operation``/``partner``/``date``: the document that brought the lot into
+    existence (the manufacturing order that made it, or the receipt with its
+    vendor). ``quantity``: for the root, the quantity received or produced; for a
+    child, the quantity that passed along the link (upstream: consumed into the
+    parent; downstream: of the parent consumed into it). ``current``: where the
+    lot is now (internal stock and customers holding it).
+    """
+
+    product: str
+    lot: str
+    operation: str | None
+    quantity: Decimal
+    partner: str | None
+    date: datetime | None
+    children: tuple[TraceNode, ...] = ()
+    current: tuple[RecallRow, ...] = ()
+
+    def walk(self) -> list[tuple[int, TraceNode]]:
+        """Every node of the tree with its depth (the root is 0), depth first."""
+        found: list[tuple[int, TraceNode]] = []
+        stack: list[tuple[int, TraceNode]] = [(0, self)]
+        while stack:
+            depth, node = stack.pop()
+            found.append((depth, node))
+            stack.extend((depth + 1, child) for child in reversed(node.children))
+        return found

@@ -1,0 +1,571 @@
+"""Traceability: where a lot is, what went into it, what was made from it, and recall.
+
+One trace is one statement. A recursive CTE walks ``lot_links`` from the lot (up
+to the lots consumed into it, or down to the lots made from it, through any
+number of levels), and the same statement gathers for every lot of that closure:
+its origin (the receipt, manufacturing order or adjustment that brought it in),
+its internal stock and its move lines to and from customers. The tree is then
+assembled in Python, so the number of statements does not grow with the depth
+or the size of the genealogy.
+"""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+
+from lotline.models import Lot, LotRow, MoveLine, Product, Quant, RecallRow, TraceNode
+from lotline.services.base import Service, utcnow
+from lotline.services.catalog import ProductRef, get_product
+from lotline.services.locations import LocationRef, get_location, subtree_path
+from lotline.services.lots import get_lot, require_tracked
+from lotline.services.stock import list_quants
+from lotline.store.schema import (
+    locations,
+    lot_links,
+    lots,
+    move_lines,
+    operations,
+    products,
+    quants,
+)
+
+Direction = Literal["up", "down"]
+
+# Where a lot can come from: a receipt, a manufacturing order, an inventory adjustment.
+ORIGIN_USAGES = ("supplier", "production", "inventory")
+CUSTOMER = "customer"
+ONE = Decimal(1)
+
+RECALL_COLUMNS = ("Product", "Lot/Serial Number", "Location", "Partner", "Document", "Date", "Qty")
+
+
+# --- the statement ------------------------------------------------------------------
+
+
+def closure_cte(root_id: int, direction: Direction) -> CTE:
+    """Every link reachable from ``root_id``: rows (link_id, lot_id, parent_id).
+
+    ``lot_id`` is a lot of the genealogy and ``parent_id`` the lot it hangs from in
+    the tree (the root's row has neither link nor parent). UNION, not UNION ALL:
+    a link reached along two paths is walked once, and a cycle ends.
+    """
+    anchor = select(
+        cast(null(), Integer).label("link_id"),
+        cast(literal(root_id), Integer).label("lot_id"),
+        cast(null(), Integer).label("parent_id"),
+    )
+    closure = anchor.cte("closure", recursive=True)
+    link = lot_links.alias("step")
+    if direction == "down":
+        step = select(link.c.id, link.c.produced_lot_id, link.c.consumed_lot_id).join(
+            closure, link.c.consumed_lot_id == closure.c.lot_id
+        )
+    else:
+        step = select(link.c.id, link.c.consumed_lot_id, link.c.produced_lot_id).join(
+            closure, link.c.produced_lot_id == closure.c.lot_id
+        )
+    return closure.union(step)
+
+
+def _kind(name: str) -> Any:
+    return literal_column(f"'{name}'", String).label("kind")
+
+
+def _none(label: str, type_: Any = String) -> Any:
+    return cast(null(), type_).label(label)
+
+
+def trace_statement(root_id: int, direction: Direction) -> Any:
+    """One statement: the closure's links and, per lot in it, origin, stock and customers.
+
+    Columns: kind, lot_id, parent_id, quantity, document, date, partner, location,
+    product, lot. kind is "node" (one per closure row, with the link's quantity and
+    manufacturing order), "origin" (a move line that brought the lot in), "stock"
+    (an internal quant) or "customer" (a move line to (+) or from (-) a customer).
+    """
+    closure = closure_cte(root_id, direction)
+    in_closure = select(closure.c.lot_id)
+    link, op = lot_links.alias("link"), operations.alias("made_by")
+    src, dst = aliased(locations), aliased(locations)
+    nodes = (
+        select(
+            _kind("node"),
+            closure.c.lot_id,
+            closure.c.parent_id,
+            link.c.quantity.label("quantity"),
+            op.c.name.label("document"),
+            op.c.done_at.label("date"),
+            op.c.partner.label("partner"),
+            _none("location"),
+            products.c.code.label("product"),
+            lots.c.name.label("lot"),
+        )
+        .select_from(closure)
+        .join(lots, lots.c.id == closure.c.lot_id)
+        .join(products, products.c.id == lots.c.product_id)
+        .outerjoin(link, link.c.id == closure.c.link_id)
+        .outerjoin(op, op.c.id == link.c.operation_id)
+    )
+    origins = (
+        select(
+            _kind("origin"),
+            move_lines.c.lot_id,
+            _none("parent_id", Integer),
+            move_lines.c.quantity,
+            operations.c.name,
+            move_lines.c.done_at,
+            operations.c.partner,
+            src.c.full_name,
+            _none("product"),
+            _none("lot"),
+        )
+        .select_from(move_lines)
+        .join(src, src.c.id == move_lines.c.source_id)
+        .join(operations, operations.c.id == move_lines.c.operation_id)
+        .where(move_lines.c.lot_id.in_(in_closure), src.c.usage.in_(ORIGIN_USAGES))
+    )
+    stock = (
+        select(
+            _kind("stock"),
+            quants.c.lot_id,
+            _none("parent_id", Integer),
+            quants.c.quantity,
+            _none("document"),
+            quants.c.in_date,
+            _none("partner"),
+            locations.c.full_name,
+            _none("product"),
+            _none("lot"),
+        )
+        .select_from(quants)
+        .join(locations, locations.c.id == quants.c.location_id)
+        .where(quants.c.lot_id.in_(in_closure), quants.c.internal, quants.c.quantity > 0)
+    )
+    to_customer = dst.c.usage == CUSTOMER
+    customers = (
+        select(
+            _kind("customer"),
+            move_lines.c.lot_id,
+            _none("parent_id", Integer),
+            case((to_customer, move_lines.c.quantity), else_=-move_lines.c.quantity),
+            operations.c.name,
+            move_lines.c.done_at,
+            operations.c.partner,
+            case((to_customer, dst.c.full_name), else_=src.c.full_name),
+            _none("product"),
+            _none("lot"),
+        )
+        .select_from(move_lines)
+        .join(src, src.c.id == move_lines.c.source_id)
+        .join(dst, dst.c.id == move_lines.c.destination_id)
+        .join(operations, operations.c.id == move_lines.c.operation_id)
+        .where(
+            move_lines.c.lot_id.in_(in_closure),
+            or_(to_customer, src.c.usage == CUSTOMER),
+        )
+    )
+    return union_all(nodes, origins, stock, customers)
+
+
+# --- assembling the rows ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Edge:
+    quantity: Decimal = Decimal(0)
+    document: str | None = None
+    date: datetime | None = None
+
+
+@dataclass(slots=True)
+class _LotFacts:
+    product: str
+    name: str
+    origins: dict[str, list[Any]] = field(default_factory=dict)  # doc -> [qty, date, partner]
+    made_by: tuple[str | None, datetime | None] | None = None
+    stock: list[tuple[str, Decimal, datetime | None]] = field(default_factory=list)
+    customers: list[tuple[str, str | None, Decimal, str, datetime]] = field(default_factory=list)
+
+    def origin(self) -> tuple[str | None, str | None, datetime | None, Decimal]:
+        """(document, partner, date, quantity brought in) of the earliest origin."""
+        if not self.origins:
+            document, date = self.made_by or (None, None)
+            return document, None, date, Decimal(0)
+        document, (_, date, partner) = min(
+            self.origins.items(), key=lambda item: (item[1][1], item[0])
+        )
+        total = sum((entry[0] for entry in self.origins.values()), Decimal(0))
+        return document, partner, date, total
+
+    def current(self) -> tuple[RecallRow, ...]:
+        """Internal stock, then what customers hold (net of returns), newest delivery first."""
+        rows = [
+            RecallRow(self.product, self.name, location, None, None, date, quantity)
+            for location, quantity, date in sorted(self.stock, key=lambda s: s[0])
+        ]
+        return tuple(rows + self._held_by_customers())
+
+    def _held_by_customers(self) -> list[RecallRow]:
+        groups: dict[tuple[str, str | None], list[Any]] = {}
+        for location, partner, quantity, document, date in self.customers:
+            group = groups.setdefault((location, partner), [Decimal(0), None, None])
+            group[0] += quantity
+            if quantity > 0 and (group[2] is None or (date, document) > (group[2], group[1])):
+                group[1], group[2] = document, date
+        # A return without a partner is taken from the newest deliveries to that place.
+        owed: dict[str, Decimal] = defaultdict(Decimal)
+        for (location, _), group in groups.items():
+            if group[0] < 0:
+                owed[location] -= group[0]
+        held = sorted(
+            ((key, group) for key, group in groups.items() if group[0] > 0),
+            key=lambda item: (item[1][2], item[1][1] or ""),
+            reverse=True,
+        )
+        rows = []
+        for (location, partner), (quantity, document, date) in held:
+            taken = min(quantity, owed[location])
+            owed[location] -= taken
+            if quantity - taken > 0:
+                rows.append(
+                    RecallRow(
+                        self.product, self.name, location, partner, document, date, quantity - taken
+                    )
+                )
+        return rows
+
+
+@dataclass(slots=True)
+class Genealogy:
+    """The rows of one trace statement, indexed by lot id."""
+
+    root_id: int
+    facts: dict[int, _LotFacts]
+    children: dict[int, dict[int, _Edge]]
+
+    @classmethod
+    def load(cls, conn: Connection, root_id: int, direction: Direction) -> Genealogy:
+        facts: dict[int, _LotFacts] = {}
+        children: dict[int, dict[int, _Edge]] = defaultdict(dict)
+        made_by: dict[int, tuple[str | None, datetime | None]] = {}
+        pending: list[Any] = []
+        for row in conn.execute(trace_statement(root_id, direction)):
+            if row.kind != "node":
+                pending.append(row)
+                continue
+            if row.lot_id not in facts:
+                facts[row.lot_id] = _LotFacts(row.product, row.lot)
+            if row.parent_id is None:
+                continue
+            edge = children[row.parent_id].setdefault(row.lot_id, _Edge())
+            edge.quantity += row.quantity
+            if edge.document is None or (row.date, row.document) < (edge.date, edge.document):
+                edge.document, edge.date = row.document, row.date
+            produced = row.lot_id if direction == "down" else row.parent_id
+            made_by.setdefault(produced, (row.document, row.date))
+        for lot_id, found in made_by.items():
+            facts[lot_id].made_by = found
+        for row in pending:
+            lot = facts[row.lot_id]
+            if row.kind == "origin":
+                entry = lot.origins.setdefault(row.document, [Decimal(0), row.date, row.partner])
+                entry[0] += row.quantity
+                entry[1] = min(entry[1], row.date)
+            elif row.kind == "stock":
+                lot.stock.append((row.location, row.quantity, row.date))
+            else:
+                lot.customers.append(
+                    (row.location, row.partner, row.quantity, row.document, row.date)
+                )
+        return cls(root_id, facts, children)
+
+    def tree(self) -> TraceNode:
+        """The genealogy as a tree from the root; a lot reached twice appears twice."""
+        quantity = self.facts[self.root_id].origin()[3]
+        return self._node(self.root_id, quantity, (self.root_id,))
+
+    def _node(self, lot_id: int, quantity: Decimal, path: tuple[int, ...]) -> TraceNode:
+        lot = self.facts[lot_id]
+        document, partner, date, _ = lot.origin()
+        children = [
+            self._node(child, edge.quantity, (*path, child))
+            for child, edge in self.children.get(lot_id, {}).items()
+            if child not in path
+        ]
+        children.sort(key=lambda node: (node.product, node.lot))
+        return TraceNode(
+            product=lot.product,
+            lot=lot.name,
+            operation=document,
+            quantity=quantity,
+            partner=partner,
+            date=date,
+            children=tuple(children),
+            current=lot.current(),
+        )
+
+    def recall(self) -> list[RecallRow]:
+        """Where every lot of the closure is now; a finished lot with no place still gets a row."""
+        rows: list[RecallRow] = []
+        for lot_id, lot in self.facts.items():
+            current = lot.current()
+            if current:
+                rows.extend(current)
+            elif not self.children.get(lot_id):
+                rows.append(RecallRow(lot.product, lot.name, None, None, None, None, Decimal(0)))
+        rows.sort(key=lambda r: (r.product, r.lot, r.location or "", r.partner or ""))
+        return rows
+
+
+# --- the Lots/Serial Numbers dashboard ---------------------------------------------
+
+_SEPARATOR = "\x1f"  # location names cannot contain control characters
+
+
+def list_lots(
+    conn: Connection,
+    product: ProductRef | None = None,
+    location: LocationRef | None = None,
+    in_stock: bool | None = None,
+    expired: bool | None = None,
+) -> builtins.list[LotRow]:
+    """Lots with their on-hand quantity in internal locations, by product code then name.
+
+    ``location``: only lots on hand there (children included), counted there.
+    ``in_stock``: True, lots with stock; False, lots without. ``expired``: True, lots
+    whose expiration date has passed; False, the others. One statement.
+    """
+    held = and_(quants.c.lot_id == lots.c.id, quants.c.internal, quants.c.quantity > 0)
+    if location is not None:
+        path = subtree_path(conn, get_location(conn, location))
+        held = and_(
+            held,
+            quants.c.location_id.in_(
+                select(locations.c.id).where(locations.c.parent_path.startswith(path))
+            ),
+        )
+    on_hand = func.coalesce(func.sum(quants.c.quantity), 0)
+    query = (
+        select(
+            products.c.code,
+            products.c.tracking,
+            lots.c.name,
+            lots.c.expiration_date,
+            lots.c.created_at,
+            on_hand.label("on_hand"),
+            func.aggregate_strings(locations.c.full_name, _SEPARATOR).label("places"),
+        )
+        .select_from(lots)
+        .join(products, products.c.id == lots.c.product_id)
+        .outerjoin(quants, held)
+        .outerjoin(locations, locations.c.id == quants.c.location_id)
+        .group_by(
+            lots.c.id,
+            products.c.code,
+            products.c.tracking,
+            lots.c.name,
+            lots.c.expiration_date,
+            lots.c.created_at,
+        )
+        .order_by(products.c.code, lots.c.name)
+    )
+    if product is not None:
+        query = query.where(lots.c.product_id == get_product(conn, product).id)
+    if location is not None or in_stock:
+        query = query.having(on_hand > 0)
+    elif in_stock is False:
+        query = query.having(on_hand == 0)
+    if expired is not None:
+        now = utcnow()
+        query = query.where(
+            lots.c.expiration_date < now
+            if expired
+            else or_(lots.c.expiration_date.is_(None), lots.c.expiration_date >= now)
+        )
+    if location is not None and in_stock is False:
+        return []
+    return [
+        LotRow(
+            product=r.code,
+            lot=r.name,
+            on_hand=min(r.on_hand, ONE) if r.tracking == "serial" else r.on_hand,
+            locations=tuple(sorted(r.places.split(_SEPARATOR))) if r.places else (),
+            expiration_date=r.expiration_date,
+            created_at=r.created_at,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+# --- reading one lot ------------------------------------------------------------------
+
+
+def find_tracked_lot(conn: Connection, product_ref: ProductRef, lot: str | Lot) -> Lot:
+    """The lot named ``lot`` of a tracked product, or a clear error."""
+    product: Product = get_product(conn, product_ref)
+    require_tracked(product)
+    return get_lot(conn, product, lot)
+
+
+def trace(conn: Connection, product: ProductRef, lot: str | Lot, direction: Direction) -> TraceNode:
+    found = find_tracked_lot(conn, product, lot)
+    return Genealogy.load(conn, found.id, direction).tree()
+
+
+def recall(conn: Connection, product: ProductRef, lot: str | Lot) -> list[RecallRow]:
+    found = find_tracked_lot(conn, product, lot)
+    return Genealogy.load(conn, found.id, "down").recall()
+
+
+def history(conn: Connection, product: ProductRef, lot: str | Lot) -> list[MoveLine]:
+    """Every done move line of one lot, oldest first."""
+    found = find_tracked_lot(conn, product, lot)
+    source, destination = aliased(locations), aliased(locations)
+    query = (
+        select(
+            move_lines.c.id,
+            move_lines.c.done_at,
+            move_lines.c.quantity,
+            move_lines.c.user_name,
+            source.c.full_name.label("source"),
+            destination.c.full_name.label("destination"),
+            operations.c.name.label("operation"),
+            operations.c.reference,
+            operations.c.partner,
+        )
+        .select_from(move_lines)
+        .join(operations, operations.c.id == move_lines.c.operation_id)
+        .join(source, source.c.id == move_lines.c.source_id)
+        .join(destination, destination.c.id == move_lines.c.destination_id)
+        .where(move_lines.c.lot_id == found.id)
+        .order_by(move_lines.c.done_at, move_lines.c.id)
+    )
+    return [
+        MoveLine(
+            id=r.id,
+            reference=r.reference or r.operation,
+            date=r.done_at,
+            product=found.product,
+            lot=found.name,
+            quantity=r.quantity,
+            source=r.source,
+            destination=r.destination,
+            operation=r.operation,
+            user=r.user_name,
+            partner=r.partner,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def where_is(conn: Connection, product: ProductRef, lot: str | Lot) -> list[Quant]:
+    found = find_tracked_lot(conn, product, lot)
+    return list_quants(conn, found.product, None, found.name)
+
+
+# --- exports ----------------------------------------------------------------------
+
+
+def _cells(row: RecallRow) -> tuple[str, str, str, str, str, str, str]:
+    return (
+        row.product,
+        row.lot,
+        row.location or "",
+        row.partner or "",
+        row.document or "",
+        row.date.isoformat(sep=" ", timespec="seconds") if row.date else "",
+        format(row.quantity.normalize(), "f") if row.quantity else "0",
+    )
+
+
+def to_csv(rows: Iterable[RecallRow]) -> str:
+    """The recall list as CSV text with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RECALL_COLUMNS)
+    writer.writerows(_cells(row) for row in rows)
+    return out.getvalue()
+
+
+def to_xlsx(rows: Sequence[RecallRow], path: str | Path) -> Path:
+    """Write the recall list to an Excel workbook; returns its path."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Recall"
+    sheet.append(RECALL_COLUMNS)
+    for row in rows:
+        sheet.append(
+            [
+                row.product,
+                row.lot,
+                row.location or "",
+                row.partner or "",
+                row.document or "",
+                row.date,
+                row.quantity,
+            ]
+        )
+    target = Path(path)
+    book.save(target)
+    return target
+
+
+class Trace(Service):
+    """app.trace: the Location and Traceability buttons of a lot, genealogy and recall."""
+
+    def locations(self, product: ProductRef, lot: str | Lot) -> builtins.list[Quant]:
+        """Where the lot is on hand now (internal locations)."""
+        return self._run(lambda conn: where_is(conn, product, lot))
+
+    def history(self, product: ProductRef, lot: str | Lot) -> builtins.list[MoveLine]:
+        """Every operation that moved the lot, oldest first, with partner."""
+        return self._run(lambda conn: history(conn, product, lot))
+
+    def upstream(self, product: ProductRef, lot: str | Lot) -> TraceNode:
+        """What went into the lot, level by level, down to the receipts of its components."""
+        return self._run(lambda conn: trace(conn, product, lot, "up"))
+
+    def downstream(self, product: ProductRef, lot: str | Lot) -> TraceNode:
+        """Everything made from the lot, level by level, with where each lot is now."""
+        return self._run(lambda conn: trace(conn, product, lot, "down"))
+
+    def recall(self, product: ProductRef, lot: str | Lot) -> builtins.list[RecallRow]:
+        """Where every lot made from this one (and the lot itself) is now: stock or customer."""
+        return self._run(lambda conn: recall(conn, product, lot))
+
+    @staticmethod
+    def to_csv(rows: Iterable[RecallRow]) -> str:
+        return to_csv(rows)
+
+    @staticmethod
+    def to_xlsx(rows: Sequence[RecallRow], path: str | Path) -> Path:
+        return to_xlsx(rows, path)
