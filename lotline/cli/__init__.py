@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+import lotline.cli.transfers  # noqa: F401  (registers its commands)
 import lotline.cli.trace  # noqa: F401  (registers its commands)
 from lotline.cli import catalog  # noqa: F401  (registers its commands)
 from lotline.cli import manufacturing  # noqa: F401  (registers its commands)

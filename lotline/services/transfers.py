@@ -471,34 +471,22 @@ def _moves(conn: Connection, operation_id: int) -> list[_Move]:
 
 
 def _details(conn: Connection, operation_id: int) -> list[_Detail]:
-    return [
-        _Detail(
-            r.id,
-            r.move_id,
-            r.product_id,
-            r.lot_id,
-            r.lot_name,
-            r.quantity,
-            r.source_id,
-            r.destination_id,
-            r.reserved,
+    query = (
+        select(
+            move_details.c.id,
+            move_details.c.move_id,
+            move_details.c.product_id,
+            move_details.c.lot_id,
+            move_details.c.lot_name,
+            move_details.c.quantity,
+            move_details.c.source_id,
+            move_details.c.destination_id,
+            move_details.c.reserved,
         )
-        for r in conn.execute(
-            select(
-                move_details.c.id,
-                move_details.c.move_id,
-                move_details.c.product_id,
-                move_details.c.lot_id,
-                move_details.c.lot_name,
-                move_details.c.quantity,
-                move_details.c.source_id,
-                move_details.c.destination_id,
-                move_details.c.reserved,
-            )
-            .where(move_details.c.operation_id == operation_id)
-            .order_by(move_details.c.id)
-        )
-    ]
+        .where(move_details.c.operation_id == operation_id)
+        .order_by(move_details.c.id)
+    )
+    return [_Detail(*r) for r in conn.execute(query)]
 
 
 def _products_of(conn: Connection, move_list: Sequence[_Move]) -> dict[int, Product]:
@@ -561,9 +549,12 @@ def _reserve(
             if c.location_id != destination.id and (c.lot_id is not None or not product.is_tracked)
         ]
         available = {(c.location_id, c.lot_id): c.available for c in found}
+        by_name: dict[str | None, list[Candidate]] = defaultdict(list)
+        for c in removal_order(found, product.removal_strategy) if named else ():
+            by_name[c.lot_name].append(c)
         picks: list[tuple[int, Pick]] = []
         for detail in named:
-            taken = _take_named(product, source, found, available, detail)
+            taken = _take_named(product, source, by_name, available, detail)
             picks.extend((detail.move_id, p) for p in taken)
             replaced.append(detail.id)
         remaining = [replace(c, available=available[(c.location_id, c.lot_id)]) for c in found]
@@ -607,15 +598,14 @@ def _reserve(
 def _take_named(
     product: Product,
     source: Location,
-    found: Sequence[Candidate],
+    by_name: Mapping[str | None, Sequence[Candidate]],
     available: dict[tuple[int, int | None], Decimal],
     detail: _Detail,
 ) -> list[Pick]:
     """Picks of one named lot/serial (or untracked quantity) from wherever it is in source."""
-    matching = [c for c in found if c.lot_name == detail.lot_name]
     picks: list[Pick] = []
     remaining = detail.quantity
-    for c in removal_order(matching, product.removal_strategy):
+    for c in by_name.get(detail.lot_name, ()):
         free = available[(c.location_id, c.lot_id)]
         if remaining <= 0 or free <= 0:
             continue
