@@ -122,3 +122,15 @@ def test_a_big_receipt_shows_progress_and_validates(db: str) -> None:
     assert code == 0, out
     assert "1500" in out and "1488" in out and "more" in out
     assert len(on_hand(db, "CHAIR")) == 1500
+
+
+def test_demo_shows_receipts_with_lots_and_serials_and_a_delivery(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    code, out = lotline_cli(url, "demo")
+    assert code == 0, out
+    code, out = lotline_cli(url, "transfers", "list")
+    assert code == 0
+    assert all(name in out for name in ("WH/IN/00001", "WH/IN/00002", "WH/OUT/00001"))
+    code, out = lotline_cli(url, "transfers", "show", "WH/IN/00001")
+    assert "OAK-2026-003" in out
+    assert lotline_cli(url, "check")[0] == 0
