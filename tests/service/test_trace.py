@@ -391,3 +391,79 @@ def test_dashboard_is_one_statement(
     with count_statements() as counter:
         app.lots.list(in_stock=True)
     assert counter.count() == 1
+
+
+# --- end to end, through transfers and manufacturing ------------------------------------------
+
+
+@pytest.fixture
+def chairs_made(app: Lotline) -> Lotline:
+    """Seed 002: two serial CHAIRs made in one order of WOOD (lot), LEG (serials) and SCREW
+    (untracked), each received from its vendor; CH-1 is delivered to Azure Interior."""
+    app.settings.update(lots_and_serials=True)
+    app.products.create("CHAIR", "Chair", "serial", lot_prefix="CH")
+    app.products.create("WOOD", "Oak plank", "lot")
+    app.products.create("LEG", "Chair leg", "serial")
+    app.products.create("SCREW", "Screw", "none")
+    for product, lots_in, vendor in (
+        ("WOOD", {"W-1": 10}, "Timber Co"),
+        ("LEG", [f"L{i}" for i in range(1, 9)], "Leg Inc"),
+    ):
+        receipt = app.transfers.receipt([{"product": product, "lots": lots_in}], partner=vendor)
+        app.transfers.validate(receipt)
+    app.transfers.validate(app.transfers.receipt([{"product": "SCREW", "quantity": 100}]))
+    app.manufacturing.bom("CHAIR", {"WOOD": 2, "LEG": 4, "SCREW": 8})
+    order = app.manufacturing.confirm(app.manufacturing.order("CHAIR", 2))
+    app.manufacturing.batch_produce(order, names=["CH-1", "CH-2"])
+    delivery = app.transfers.delivery([{"product": "CHAIR", "lots": ["CH-1"]}], "Azure Interior")
+    app.transfers.validate(delivery)
+    return app
+
+
+def test_a_manufactured_chair_traces_up_to_its_component_lots_and_their_receipts(
+    chairs_made: Lotline,
+) -> None:
+    app = chairs_made
+    tree = app.trace.upstream("CHAIR", "CH-1")
+    assert tree.operation == "WH/MO/00001-001"
+    components = [(c.product, c.partner, c.quantity) for c in tree.children]
+    assert components == [("LEG", "Leg Inc", Decimal(1))] * 4 + [("WOOD", "Timber Co", Decimal(2))]
+    receipts = {c.operation for c in tree.children}
+    assert all(name and name.startswith("WH/IN/") for name in receipts) and len(receipts) == 2
+    other = app.trace.upstream("CHAIR", "CH-2")
+    legs = {c.lot for c in tree.children if c.product == "LEG"}
+    assert legs.isdisjoint(c.lot for c in other.children) and len(legs) == 4
+
+
+def test_a_component_lot_traces_down_to_the_customer_of_each_chair(chairs_made: Lotline) -> None:
+    app = chairs_made
+    tree = app.trace.downstream("WOOD", "W-1")
+    assert [(c.lot, c.operation) for c in tree.children] == [
+        ("CH-1", "WH/MO/00001-001"),
+        ("CH-2", "WH/MO/00001-002"),
+    ]
+    places = {c.lot: [(r.location, r.partner) for r in c.current] for c in tree.children}
+    assert places == {
+        "CH-1": [("Partners/Customers", "Azure Interior")],
+        "CH-2": [("WH/Stock", None)],
+    }
+    leg = next(c.lot for c in app.trace.upstream("CHAIR", "CH-1").children if c.product == "LEG")
+    assert [(r.lot, r.partner) for r in app.trace.recall("LEG", leg)] == [
+        ("CH-1", "Azure Interior")
+    ]
+
+
+def test_a_chair_returned_through_transfers_shows_its_return_and_is_back_in_stock(
+    chairs_made: Lotline,
+) -> None:
+    app = chairs_made
+    (delivery,) = app.transfers.list(kind="delivery")
+    back = app.transfers.validate(app.transfers.return_of(delivery))
+    moves = app.trace.history("CHAIR", "CH-1")
+    assert [(m.reference, m.destination) for m in moves][-2:] == [
+        (delivery.name, "Partners/Customers"),
+        (back.name, "WH/Stock"),
+    ]
+    rows = [r for r in app.trace.recall("WOOD", "W-1") if r.lot == "CH-1"]
+    assert [(r.location, r.partner) for r in rows] == [("WH/Stock", None)]
+    assert app.check().ok
