@@ -188,25 +188,3 @@ import builtins  # noqa: E402
 
 from lotline.models import LotRow  # noqa: E402
 from lotline.services.locations import LocationRef  # noqa: E402
-
-    def list(
-        self,
-        product: ProductRef | None = None,
-        location: LocationRef | None = None,
-        in_stock: bool | None = None,
-        expired: bool | None = None,
-    ) -> builtins.list[LotRow]:
-        """The Lots/Serial Numbers dashboard: lots with their on-hand quantity and places.
-
-        By product code then lot name; ``location`` keeps lots on hand there (children
-        included); ``in_stock``/``expired`` filter on stock and on the expiration date.
-        """
-        from lotline.services.trace import list_lots
-
-        return self._run(lambda conn: list_lots(conn, product, location, in_stock, expired))
-
-
-# Names used only in annotations of LotsService.list (the dashboard lives in trace.py,
-# which imports this module).
-from lotline.models import LotRow  # noqa: E402
-from lotline.services.locations import LocationRef  # noqa: E402
