@@ -29,7 +29,42 @@ def load_demo(app: Lotline, console: Console) -> None:
     app.adjustments.set_quantity("WOOD", "WH/Stock/Shelf 2", 80, lot="OAK-2026-002")
     app.adjustments.set_quantity("SCREW", "WH/Stock", 5000)
     console.print("Counted: 4 chairs on two shelves, two lots of oak, screws in bulk.")
+
+    app.products.create("GLUE", "Wood glue 1 l", "none")
+    app.adjustments.set_quantity("GLUE", "WH/Stock/Shelf 1", 30)
+    app.adjustments.set_quantity("GLUE", "WH/Stock/Shelf 2", 12)
+    warnings = app.products.set_tracking("GLUE", "lot")
+    app.adjustments.assign_lots("GLUE", "WH/Stock/Shelf 1", {"GL-2026-01": 20, "GL-2026-02": 10})
+    app.adjustments.assign_lots("GLUE", "WH/Stock/Shelf 2", {"GL-2026-02": 12})
+    console.print(
+        f"GLUE was stocked without lots and switched to lot tracking ({len(warnings) - 1} "
+        "locations held stock without a lot); assign_lots gave its 42 units lots "
+        f"GL-2026-01 and GL-2026-02, {app.stock.on_hand('GLUE')} on hand as before."
+    )
+    demo_manufacturing(app, console)
     demo_transfers(app, console)
+
+
+def demo_manufacturing(app: Lotline, console: Console) -> None:
+    """Stools (serial) and benches (lot) made from oak and varnish (both lot-tracked)."""
+    app.products.create("VARNISH", "Oak varnish 0.5 l", "lot")
+    app.adjustments.set_quantity("VARNISH", "WH/Stock/Shelf 2", 10, lot="VN-2026-07")
+    app.adjustments.set_quantity("VARNISH", "WH/Stock/Shelf 2", 10, lot="VN-2026-08")
+    app.products.create("STOOL", "Oak stool", "serial", lot_prefix="ST")
+    app.products.create("BENCH", "Oak bench", "lot", lot_prefix="BN-")
+    app.manufacturing.bom("STOOL", {"WOOD": "1.5", "VARNISH": 1})
+    app.manufacturing.bom("BENCH", {"WOOD": 4, "VARNISH": 2})
+    stools = app.manufacturing.batch_produce(app.manufacturing.order("STOOL", 3))
+    prepared = app.manufacturing.batch_produce(app.manufacturing.order("STOOL", 2), complete=False)
+    bench = app.manufacturing.confirm(app.manufacturing.order("BENCH", 5))
+    bench_lot = app.manufacturing.generate_lot(bench)
+    app.manufacturing.produce(bench, 3)
+    console.print(
+        f"Manufactured: {len(stools)} stools ({stools[0].name} .. {stools[-1].name}, serials "
+        f"{stools[0].lot} .. {stools[-1].lot}); {len(prepared)} more prepared "
+        f"({', '.join(m.name for m in prepared)}); 3 benches in lot {bench_lot.name}, "
+        "2 left on a backorder."
+    )
 
 
 def demo_transfers(app: Lotline, console: Console) -> None:
