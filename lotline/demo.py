@@ -29,20 +29,48 @@ def load_demo(app: Lotline, console: Console) -> None:
     app.adjustments.set_quantity("WOOD", "WH/Stock/Shelf 2", 80, lot="OAK-2026-002")
     app.adjustments.set_quantity("SCREW", "WH/Stock", 5000)
     console.print("Counted: 4 chairs on two shelves, two lots of oak, screws in bulk.")
-
-    app.products.create("GLUE", "Wood glue 1 l", "none")
-    app.adjustments.set_quantity("GLUE", "WH/Stock/Shelf 1", 30)
-    app.adjustments.set_quantity("GLUE", "WH/Stock/Shelf 2", 12)
-    warnings = app.products.set_tracking("GLUE", "lot")
-    app.adjustments.assign_lots("GLUE", "WH/Stock/Shelf 1", {"GL-2026-01": 20, "GL-2026-02": 10})
-    app.adjustments.assign_lots("GLUE", "WH/Stock/Shelf 2", {"GL-2026-02": 12})
-    console.print(
-        f"GLUE was stocked without lots and switched to lot tracking ({len(warnings) - 1} "
-        "locations held stock without a lot); assign_lots gave its 42 units lots "
-        f"GL-2026-01 and GL-2026-02, {app.stock.on_hand('GLUE')} on hand as before."
-    )
-    demo_manufacturing(app, console)
     demo_transfers(app, console)
+    demo_manufacturing(app, console)
+
+
+def demo_transfers(app: Lotline, console: Console) -> None:
+    """A receipt with lots, one with serial numbers, a FIFO delivery with a backorder, a return."""
+    oak = app.transfers.validate(
+        app.transfers.receipt(
+            [{"product": "WOOD", "quantity": 80, "lots": {"OAK-2026-003": 40, "OAK-2026-004": 40}}],
+            partner="Nordic Timber",
+            origin="PO00017",
+        )
+    )
+    chairs = app.transfers.validate(
+        app.transfers.receipt(
+            [{"product": "CHAIR", "quantity": 5, "assign_serials": True}],
+            partner="Chairs & Co",
+            destination="WH/Stock/Shelf 2",
+            origin="PO00018",
+        )
+    )
+    delivery = app.transfers.reserve(
+        app.transfers.delivery(
+            [{"product": "CHAIR", "quantity": 3}, {"product": "WOOD", "quantity": 10}],
+            partner="Acme Offices",
+            origin="SO00042",
+        )
+    )
+    picked = ", ".join(delivery.lines[0].lots)
+    delivery = app.transfers.set_lots(delivery, "CHAIR", list(delivery.lines[0].lots)[:2])
+    delivered = app.transfers.validate(delivery)
+    [backorder] = app.transfers.backorders(delivered)
+    returned = app.transfers.validate(
+        app.transfers.return_of(delivered, [{"product": "CHAIR", "quantity": 1}])
+    )
+    console.print(
+        f"Received {oak.name} (oak lots {', '.join(oak.lines[0].lots)}) and {chairs.name} "
+        f"(chairs {', '.join(chairs.lines[0].lots)}); {delivered.name} reserved chairs "
+        f"{picked} first in first out, shipped 2 of them with 10 m of oak, left "
+        f"{backorder.name} for the third chair; {returned.name} brought "
+        f"{', '.join(returned.lines[0].lots)} back."
+    )
 
 
 def demo_manufacturing(app: Lotline, console: Console) -> None:
