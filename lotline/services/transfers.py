@@ -115,9 +115,10 @@ def _products_by_ref(conn: Connection, refs: Sequence[Any]) -> dict[str, Product
         codes.add(code.strip())
     rows = conn.execute(select(products).where(products.c.code.in_(codes))).mappings()
     found = {r["code"]: product_from_row(r) for r in rows}
-    for code in sorted(codes - set(found)):
+    missing = sorted(codes - set(found))
+    if missing:
         raise UnknownProduct(
-            f"There is no product with code {code!r}. Check the code, or create it with "
+            f"There is no product with code {missing[0]!r}. Check the code, or create it with "
             "`lotline products add`."
         )
     return found
