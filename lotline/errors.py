@@ -143,3 +143,14 @@ def describe_quantity(value: Decimal | int | Any) -> str:
         text = format(value.normalize(), "f")
         return text
     return str(value)
+
+
+# --- inventory adjustments ------------------------------------------------------
+
+
+class OutdatedCount(Conflict):
+    """A counted quantity made before stock moved at the same place; count again or force."""
+
+
+class UnknownCount(NotFound):
+    """A count that is not pending (already applied or cleared)."""

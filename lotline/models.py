@@ -193,6 +193,26 @@ class Scan:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """A counted quantity of a physical inventory, beside what is on hand now.
+
+    ``outdated``: stock moved at this quant after it was counted
+    (``on_hand`` differs from ``on_hand_at_count``).
+    """
+
+    product: str
+    location: str
+    lot: str | None
+    counted: Decimal
+    on_hand: Decimal
+    difference: Decimal
+    counted_at: datetime
+    user: str
+    outdated: bool
+    on_hand_at_count: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class BomLine:
     """A component of a bill of materials and its quantity per ``Bom.quantity`` made."""
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import builtins
 import unicodedata
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, cast
 
 from biip.gtin import Gtin
-from sqlalchemy import Connection, RowMapping, and_, false, insert, select, update
+from sqlalchemy import Connection, RowMapping, and_, false, func, insert, or_, select, update
 
 from lotline.errors import (
     DuplicateProduct,
@@ -17,6 +18,7 @@ from lotline.errors import (
     InvalidTracking,
     SettingRequired,
     UnknownProduct,
+    describe_quantity,
 )
 from lotline.models import TRACKINGS, Product, Settings, Tracking
 from lotline.services.base import Service, utcnow
@@ -289,8 +291,22 @@ class Catalog(Service):
         return self._run(lambda conn: change_tracking(conn, product, wanted))
 
 
+UNTRACKED_STOCK_WARNING = (
+    "You have product(s) in stock that have no lot/serial number. You can assign "
+    "lot/serial numbers by doing an inventory adjustment."
+)
+LOTS_IN_STOCK_WARNING = (
+    "You have product(s) in stock that still have a lot/serial number. New stock will "
+    "have none; to drop them, set each lot's quantity to zero and count the same "
+    "quantity without a lot by doing an inventory adjustment."
+)
+
+
 def change_tracking(conn: Connection, ref: ProductRef, tracking: Tracking) -> list[str]:
-    """Set the tracking and keep the quants' serial flag in step with it."""
+    """Set the tracking and keep the quants' serial flag in step with it.
+
+    Allowed with stock on hand; returns the warning and where the stock to repair is.
+    """
     product = get_product(conn, ref)
     if tracking != "none":
         require_lots_enabled(conn, f"track product {product.code} by {tracking}")
@@ -298,25 +314,101 @@ def change_tracking(conn: Connection, ref: ProductRef, tracking: Tracking) -> li
         return []
     if tracking == "serial":
         _refuse_lots_of_several_units(conn, product)
+    untracked = _untracked_stock(conn, product) if tracking != "none" else []
+    negative = [(place, quantity) for place, quantity in untracked if quantity < 0]
+    if negative:
+        place, quantity = negative[0]
+        raise InvalidState(
+            f"Cannot track {product.code} by {tracking}: {place} holds "
+            f"{describe_quantity(quantity)} {product.unit} (negative stock), which no lot "
+            f"can carry. Set that quantity to 0 first (lotline adjust {product.code} "
+            f"'{place}' 0), then change the tracking."
+        )
     conn.execute(update(products).where(products.c.id == product.id).values(tracking=tracking))
     one_unit = (
         and_(quants.c.internal, quants.c.lot_id.is_not(None)) if tracking == "serial" else false()
     )
     conn.execute(update(quants).where(quants.c.product_id == product.id).values(one_unit=one_unit))
-    return []
+    if tracking == "none":
+        return _lots_in_stock_warning(conn, product)
+    if not untracked:
+        return []
+    return [
+        UNTRACKED_STOCK_WARNING,
+        *(
+            f"{place}: {describe_quantity(quantity)} {product.unit}"
+            for place, quantity in untracked
+        ),
+    ]
+
+
+def _untracked_stock(conn: Connection, product: Product) -> list[tuple[str, Decimal]]:
+    rows = conn.execute(
+        select(locations.c.full_name, quants.c.quantity)
+        .join(locations, locations.c.id == quants.c.location_id)
+        .where(
+            quants.c.product_id == product.id,
+            quants.c.lot_id.is_(None),
+            quants.c.quantity != 0,
+            locations.c.usage == "internal",
+        )
+        .order_by(locations.c.full_name)
+    ).all()
+    return [(r.full_name, r.quantity) for r in rows]
+
+
+def _lots_in_stock_warning(conn: Connection, product: Product) -> list[str]:
+    rows = conn.execute(
+        select(locations.c.full_name, func.sum(quants.c.quantity), func.count())
+        .join(locations, locations.c.id == quants.c.location_id)
+        .where(
+            quants.c.product_id == product.id,
+            quants.c.lot_id.is_not(None),
+            quants.c.quantity != 0,
+            locations.c.usage == "internal",
+        )
+        .group_by(locations.c.full_name)
+        .order_by(locations.c.full_name)
+    ).all()
+    if not rows:
+        return []
+    return [
+        LOTS_IN_STOCK_WARNING,
+        *(
+            f"{place}: {describe_quantity(total)} {product.unit} in {count} "
+            f"lot/serial number{'s' if count != 1 else ''}"
+            for place, total, count in rows
+        ),
+    ]
 
 
 def _refuse_lots_of_several_units(conn: Connection, product: Product) -> None:
+    """A serial number is one unit: refuse lots holding more than one, in one place or several."""
+    in_stock = and_(
+        quants.c.product_id == product.id,
+        quants.c.internal,
+        quants.c.lot_id.is_not(None),
+        quants.c.quantity > 0,
+    )
+    several = (
+        select(quants.c.lot_id)
+        .where(in_stock)
+        .group_by(quants.c.lot_id)
+        .having(or_(func.sum(quants.c.quantity) > 1, func.count() > 1))
+    )
     rows = conn.execute(
         select(lots.c.name, locations.c.full_name, quants.c.quantity)
         .join(lots, lots.c.id == quants.c.lot_id)
         .join(locations, locations.c.id == quants.c.location_id)
-        .where(quants.c.product_id == product.id, quants.c.internal, quants.c.quantity > 1)
-        .order_by(lots.c.name)
-        .limit(5)
+        .where(in_stock, quants.c.lot_id.in_(several))
+        .order_by(lots.c.name, locations.c.full_name)
+        .limit(20)
     ).all()
     if rows:
-        where = "; ".join(f"lot {r.name} holds {r.quantity} in {r.full_name}" for r in rows)
+        held: dict[str, list[str]] = {}
+        for r in rows:
+            held.setdefault(r.name, []).append(f"{describe_quantity(r.quantity)} in {r.full_name}")
+        where = "; ".join(f"lot {name} holds {' and '.join(p)}" for name, p in held.items())
         raise InvalidState(
             f"Cannot track {product.code} by serial number: a serial number is one unit, "
             f"but {where}. Split those quantities into serial numbers first."

@@ -84,6 +84,44 @@ def list_quants(
     ]
 
 
+def untracked(conn: Connection, product: ProductRef | None = None) -> list[Quant]:
+    """The stock of tracked products that has no lot/serial number, per internal location."""
+    query = (
+        select(
+            products.c.code,
+            locations.c.full_name,
+            quants.c.quantity,
+            quants.c.reserved_quantity,
+            quants.c.in_date,
+        )
+        .select_from(
+            quants.join(products, products.c.id == quants.c.product_id).join(
+                locations, locations.c.id == quants.c.location_id
+            )
+        )
+        .where(
+            quants.c.lot_id.is_(None),
+            quants.c.quantity != 0,
+            products.c.tracking != "none",
+            locations.c.usage == "internal",
+        )
+        .order_by(products.c.code, locations.c.full_name)
+    )
+    if product is not None:
+        query = query.where(quants.c.product_id == get_product(conn, product).id)
+    return [
+        Quant(
+            product=r.code,
+            location=r.full_name,
+            lot=None,
+            quantity=r.quantity,
+            reserved_quantity=r.reserved_quantity,
+            in_date=r.in_date,
+        )
+        for r in conn.execute(query)
+    ]
+
+
 class StockService(Service):
     """app.stock: what is on hand, where, in which lots."""
 
@@ -104,3 +142,7 @@ class StockService(Service):
     ) -> list[Quant]:
         """Every non-zero quant, in internal locations unless ``location`` is given."""
         return self._run(lambda conn: list_quants(conn, product, location, lot))
+
+    def untracked(self, product: ProductRef | None = None) -> list[Quant]:
+        """Stock of lot- or serial-tracked products without a lot/serial number (to repair)."""
+        return self._run(lambda conn: untracked(conn, product))
