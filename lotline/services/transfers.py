@@ -36,7 +36,7 @@ from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.quantities import QuantityInput, positive_quantity, require_whole
 from lotline.services import ledger
 from lotline.services.base import Service, utcnow
-from lotline.services.catalog import ProductRef, get_product, product_from_row
+from lotline.services.catalog import ProductRef, get_product, product_from_row, products_by_id
 from lotline.services.locations import (
     CUSTOMERS,
     STOCK,
@@ -490,13 +490,6 @@ def _details(conn: Connection, operation_id: int) -> list[_Detail]:
     return [_Detail(*r) for r in conn.execute(query)]
 
 
-def _products_of(conn: Connection, move_list: Sequence[_Move]) -> dict[int, Product]:
-    rows = conn.execute(
-        select(products).where(products.c.id.in_({m.product_id for m in move_list}))
-    ).mappings()
-    return {r["id"]: product_from_row(r) for r in rows}
-
-
 # --- reserving ---------------------------------------------------------------------
 
 
@@ -520,7 +513,7 @@ def _reserve(
     source, destination = place[row["source_id"]], place[row["destination_id"]]
     move_list = _moves(conn, row["id"])
     details = _details(conn, row["id"])
-    product_map = _products_of(conn, move_list)
+    product_map = products_by_id(conn, {m.product_id for m in move_list})
     by_move: dict[int, list[_Detail]] = defaultdict(list)
     for d in details:
         by_move[d.move_id].append(d)
@@ -729,7 +722,7 @@ def validate(conn: Connection, user: str, ref: OperationRef, backorder: bool) ->
         _reserve(conn, row, fill="empty")
     move_list = _moves(conn, row["id"])
     details = _details(conn, row["id"])
-    product_map = _products_of(conn, move_list)
+    product_map = products_by_id(conn, {m.product_id for m in move_list})
     by_move: dict[int, list[_Detail]] = defaultdict(list)
     for d in details:
         by_move[d.move_id].append(d)
@@ -851,9 +844,7 @@ def validate(conn: Connection, user: str, ref: OperationRef, backorder: bool) ->
 def cancel(conn: Connection, ref: OperationRef) -> Operation:
     row = _transfer_row(conn, ref, "cancel")
     reserved = [d for d in _details(conn, row["id"]) if d.reserved]
-    product_map = _products_of(
-        conn, [_Move(0, pid, ZERO, 0) for pid in {d.product_id for d in reserved}]
-    )
+    product_map = products_by_id(conn, {d.product_id for d in reserved})
     for product_id, product in sorted(product_map.items()):
         release(conn, product, _picks_of([d for d in reserved if d.product_id == product_id]))
     conn.execute(
@@ -909,7 +900,7 @@ def return_of(conn: Connection, user: str, ref: OperationRef, lines: Any) -> Ope
     source, destination = place[row["destination_id"]], place[row["source_id"]]
     incoming = source.usage not in STOCK_KEEPING
     if lines is None:
-        product_map = _products_of(conn, [_Move(0, pid, ZERO, 0) for pid, _ in left])
+        product_map = products_by_id(conn, {pid for pid, _ in left})
         parsed = []
         for product_id in sorted({pid for pid, _ in left}):
             product = product_map[product_id]
