@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Console
 
 from lotline.app import Lotline
@@ -80,7 +82,7 @@ def demo_manufacturing(app: Lotline, console: Console) -> None:
     app.adjustments.set_quantity("VARNISH", "WH/Stock/Shelf 2", 10, lot="VN-2026-08")
     app.products.create("STOOL", "Oak stool", "serial", lot_prefix="ST")
     app.products.create("BENCH", "Oak bench", "lot", lot_prefix="BN-")
-    app.manufacturing.bom("STOOL", {"WOOD": "1.5", "VARNISH": 1})
+    app.manufacturing.bom("STOOL", {"WOOD": Decimal("1.5"), "VARNISH": 1})
     app.manufacturing.bom("BENCH", {"WOOD": 4, "VARNISH": 2})
     stools = app.manufacturing.batch_produce(app.manufacturing.order("STOOL", 3))
     prepared = app.manufacturing.batch_produce(app.manufacturing.order("STOOL", 2), complete=False)
