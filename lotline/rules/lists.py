@@ -63,7 +63,9 @@ def read_serials_file(path: str | Path, *, serial: bool = False) -> list[tuple[s
     if suffix == ".csv":
         content = file.read_text(encoding="utf-8-sig")
         dialect = csv.Sniffer().sniff(content[:2048], delimiters=";,\t") if content else None
-        csv_rows = list(csv.reader(content.splitlines(), dialect or csv.excel))
+        csv_rows: list[list[object]] = [
+            list(row) for row in csv.reader(content.splitlines(), dialect or csv.excel)
+        ]
         return parse_rows(_without_header(csv_rows), serial=serial)
     return parse_list(file.read_text(encoding="utf-8-sig"), serial=serial)
 
