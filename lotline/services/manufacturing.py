@@ -79,8 +79,8 @@ from lotline.store.schema import (
 MoRef = ManufacturingOrder | str
 BomRef = Bom | int
 ComponentLots = Mapping[str, QuantityInput] | Sequence[str]
-# keys: product codes or Products (two mappings, because a Mapping's key type is invariant)
-Components = Mapping[str, QuantityInput] | Mapping[Product, QuantityInput]
+# keys: product codes or Products (Any, because a Mapping's key type is invariant)
+Components = Mapping[Any, QuantityInput]
 
 KIND = "manufacturing"
 _PRECISION = Decimal("0.000001")
