@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import builtins
+
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
-from lotline.models import Lot, Product
-from lotline.rules.naming import validate_lot_name
+from lotline.models import Lot, Product, Scan
+from lotline.rules.barcodes import parse_barcode
+from lotline.rules.lists import parse_list
+from lotline.rules.naming import (
+    default_first_serial,
+    generate_names,
+    next_name,
+    validate_lot_name,
+)
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, require_lots_enabled
-from lotline.store.schema import lots
+from lotline.services.sequences import take
+from lotline.store.schema import lots, products
 
 LotRef = Lot | str
 
@@ -125,6 +136,62 @@ def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> 
     return get_lot(conn, product, cleaned)
 
 
+COMPANY_LOT_SEQUENCE = "lots/company"
+
+
+def lock_product(conn: Connection, product: Product) -> None:
+    """Serialize writers that number this product's lots (a no-op lock on SQLite,
+    whose write transactions are already serialized)."""
+    conn.execute(select(products.c.id).where(products.c.id == product.id).with_for_update())
+
+
+def next_names(conn: Connection, product: Product, count: int = 1) -> list[str]:
+    """The next ``count`` available lot/serial names of ``product``.
+
+    They follow the product's most recently created lot (its series + 1) and skip
+    every name the product already has; a product without lots starts its own
+    series from its lot prefix, or from the company-wide sequence. Holds a lock
+    on the product until the transaction ends, so two transactions never get
+    the same names.
+    """
+    require_tracked(product)
+    lock_product(conn, product)
+    latest = conn.execute(
+        select(lots.c.name)
+        .where(lots.c.product_id == product.id)
+        .order_by(lots.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if latest is not None:
+        start = next_name(latest)
+    elif product.lot_prefix:
+        start = default_first_serial(product.lot_prefix)
+    else:
+        start = default_first_serial(None, take(conn, COMPANY_LOT_SEQUENCE))
+    names: list[str] = []
+    while len(names) < count:
+        wanted = count - len(names)
+        batch = generate_names(start, wanted + 1)
+        taken = _existing_names(conn, product, batch[:wanted])
+        names.extend(name for name in batch[:wanted] if name not in taken)
+        start = batch[-1]
+    return names
+
+
+def _existing_names(conn: Connection, product: Product, names: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for begin in range(0, len(names), 5000):
+        found.update(
+            conn.execute(
+                select(lots.c.name).where(
+                    lots.c.product_id == product.id,
+                    lots.c.name.in_(names[begin : begin + 5000]),
+                )
+            ).scalars()
+        )
+    return found
+
+
 class LotsService(Service):
     """app.lots: lots and serial numbers."""
 
@@ -149,14 +216,47 @@ class LotsService(Service):
             )
         )
 
+    def generate_names(self, first: str, count: int) -> builtins.list[str]:
+        """A series from a first name: SN0009, 3 -> SN0009, SN0010, SN0011."""
+        return generate_names(first, count)
+
+    def next_serial(self, product: ProductRef) -> str:
+        """The next available lot/serial name the "plus" icon would propose."""
+        return self._run(lambda conn: next_names(conn, get_product(conn, product), 1)[0])
+
+    def create_next(self, product: ProductRef, count: int = 1) -> builtins.list[Lot]:
+        """Create the next ``count`` available lots/serials of a product (the plus icon)."""
+
+        def work(conn: Connection) -> builtins.list[Lot]:
+            found = get_product(conn, product)
+            require_lots_enabled(conn, f"create lots for {found.code}")
+            names = next_names(conn, found, count)
+            ids = set(ensure_lots(conn, found, names).values())
+            rows = conn.execute(
+                select(lots)
+                .where(lots.c.product_id == found.id, lots.c.id >= min(ids))
+                .order_by(lots.c.id)
+            ).mappings()
+            return [lot_from_row(r, found.code) for r in rows if r["id"] in ids]
+
+        return self._run(work)
+
+    def parse_list(self, text: str, *, serial: bool = False) -> builtins.list[tuple[str, Decimal]]:
+        """ "Import Serials/Lots": (name, quantity) pairs, every bad line reported at once."""
+        return parse_list(text, serial=serial)
+
+    def parse_barcode(self, data: str) -> Scan:
+        """What a scanned GS1 barcode (or a typed name) means."""
+        return parse_barcode(data)
+
     def get(self, product: ProductRef, name: str) -> Lot:
         """The lot ``name`` of ``product``, or UnknownLot."""
         return self._run(lambda conn: get_lot(conn, get_product(conn, product), name))
 
-    def find(self, product: ProductRef, names: Iterable[str] | None = None) -> list[Lot]:
+    def find(self, product: ProductRef, names: Iterable[str] | None = None) -> builtins.list[Lot]:
         """The product's lots, in order of creation; only ``names`` when given."""
 
-        def work(conn: Connection) -> list[Lot]:
+        def work(conn: Connection) -> builtins.list[Lot]:
             found = get_product(conn, product)
             query = select(lots).where(lots.c.product_id == found.id).order_by(lots.c.id)
             if names is not None:
@@ -184,7 +284,5 @@ class LotsService(Service):
 
 # Names used only in annotations of LotsService.list (the dashboard lives in trace.py,
 # which imports this module).
-import builtins  # noqa: E402
-
 from lotline.models import LotRow  # noqa: E402
 from lotline.services.locations import LocationRef  # noqa: E402
