@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import sys
 
-import lotline.cli.transfers  # noqa: F401  (registers its commands)
+import lotline.cli.adjustments  # noqa: F401  (registers its commands)
+import lotline.cli.lots  # noqa: F401  (registers its commands)
 import lotline.cli.trace  # noqa: F401  (registers its commands)
+import lotline.cli.transfers  # noqa: F401  (registers its commands)
 from lotline.cli import catalog  # noqa: F401  (registers its commands)
 from lotline.cli import manufacturing  # noqa: F401  (registers its commands)
 from lotline.cli.common import app
