@@ -1,6 +1,6 @@
 """Trace speed on a large genealogy: downstream, upstream and recall of random lots.
 
-    python bench/trace.py [--db URL] [--finished 250000] [--samples 20]
+    python bench/trace.py [--db URL] [--finished 250000] [--samples 20] [--extra-indexes]
 
 Builds, with bulk inserts straight into lotline's tables, a 3-level genealogy:
 200 component lots (4 products, received from vendors), SUB lots made of 2
@@ -44,6 +44,11 @@ COMPONENT_PRODUCTS = ("COMP-A", "COMP-B", "COMP-C", "COMP-D")
 COMPONENT_LOTS = 50  # per component product: 200 component lots
 CUSTOMERS = 500
 CHUNK = 20_000
+# Proposed for store/schema.py: let a trace skip a component lot's consumption lines.
+EXTRA_INDEXES = (
+    "CREATE INDEX ix_move_lines_lot_id_source_id ON move_lines (lot_id, source_id)",
+    "CREATE INDEX ix_move_lines_lot_id_destination_id ON move_lines (lot_id, destination_id)",
+)
 
 
 @contextmanager
@@ -279,7 +284,7 @@ def measure(
     return {**timings(elapsed), "runs": len(calls), "mean_size": round(statistics.mean(sizes))}
 
 
-def run(url: str, finished: int, samples: int, seed: int) -> dict[str, Any]:
+def run(url: str, finished: int, samples: int, seed: int, extra_indexes: bool) -> dict[str, Any]:
     app = lotline.open(url, user="bench")
     app.settings.update(lots_and_serials=True)
     for code in COMPONENT_PRODUCTS:
@@ -292,9 +297,11 @@ def run(url: str, finished: int, samples: int, seed: int) -> dict[str, Any]:
         builder = Builder(conn, finished, seed)
         made = builder.build()
         counts = builder.write()
-    if app.db.engine.dialect.name == "postgresql":
-        with app.db.transaction() as conn:
-            conn.execute(text("ANALYZE"))
+    with app.db.transaction() as conn:
+        if extra_indexes:
+            for sql in EXTRA_INDEXES:
+                conn.execute(text(sql))
+        conn.execute(text("ANALYZE"))
     build_s = time.perf_counter() - started
     names = {
         row.id: (row.code, row.name)
@@ -318,6 +325,7 @@ def run(url: str, finished: int, samples: int, seed: int) -> dict[str, Any]:
     result = {
         "engine": app.db.engine.dialect.name,
         "finished_serials": finished,
+        "extra_indexes": extra_indexes,
         "rows": counts,
         "build_s": round(build_s, 1),
         "downstream_component_lot": measure(
@@ -358,9 +366,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finished", type=int, default=250_000, help="FIN serials to build")
     parser.add_argument("--samples", type=int, default=20, help="random lots per measure")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--extra-indexes",
+        action="store_true",
+        help="add the proposed move_lines (lot_id, source_id/destination_id) indexes",
+    )
     args = parser.parse_args(argv)
     with fresh_database(args.db) as url:
-        print(json.dumps(run(url, args.finished, args.samples, args.seed)))
+        print(json.dumps(run(url, args.finished, args.samples, args.seed, args.extra_indexes)))
     return 0
 
 

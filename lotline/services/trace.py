@@ -16,14 +16,16 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import (
     CTE,
+    BigInteger,
     Connection,
     Integer,
     String,
@@ -36,11 +38,13 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import aliased
 
 from lotline.models import Lot, LotRow, MoveLine, Product, Quant, RecallRow, TraceNode
+from lotline.rules.quantities import from_storage
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product
 from lotline.services.locations import LocationRef, get_location, subtree_path
@@ -62,6 +66,10 @@ Direction = Literal["up", "down"]
 ORIGIN_USAGES = ("supplier", "production", "inventory")
 CUSTOMER = "customer"
 ONE = Decimal(1)
+ZERO = Decimal(0)
+
+# Stored millionths -> Decimal, remembered: a genealogy repeats the same few quantities.
+_quantity = lru_cache(maxsize=4096)(from_storage)
 
 RECALL_COLUMNS = ("Product", "Lot/Serial Number", "Location", "Partner", "Document", "Date", "Qty")
 
@@ -70,177 +78,189 @@ RECALL_COLUMNS = ("Product", "Lot/Serial Number", "Location", "Partner", "Docume
 
 
 def closure_cte(root_id: int, direction: Direction) -> CTE:
-    """Every link reachable from ``root_id``: rows (link_id, lot_id, parent_id).
+    """Every link reachable from ``root_id``: (link_id, lot_id, parent_id, operation_id, units).
 
     ``lot_id`` is a lot of the genealogy and ``parent_id`` the lot it hangs from in
-    the tree (the root's row has neither link nor parent). UNION, not UNION ALL:
-    a link reached along two paths is walked once, and a cycle ends.
+    the tree; ``units`` is the link's quantity in stored millionths. The root's row
+    has no link. UNION, not UNION ALL: a link reached along two paths is walked
+    once, and a cycle ends.
     """
     anchor = select(
         cast(null(), Integer).label("link_id"),
         cast(literal(root_id), Integer).label("lot_id"),
         cast(null(), Integer).label("parent_id"),
+        cast(null(), Integer).label("operation_id"),
+        cast(null(), BigInteger).label("units"),
     )
     closure = anchor.cte("closure", recursive=True)
     link = lot_links.alias("step")
+    units = type_coerce(link.c.quantity, BigInteger)
     if direction == "down":
-        step = select(link.c.id, link.c.produced_lot_id, link.c.consumed_lot_id).join(
-            closure, link.c.consumed_lot_id == closure.c.lot_id
-        )
+        step = select(
+            link.c.id, link.c.produced_lot_id, link.c.consumed_lot_id, link.c.operation_id, units
+        ).join(closure, link.c.consumed_lot_id == closure.c.lot_id)
     else:
-        step = select(link.c.id, link.c.consumed_lot_id, link.c.produced_lot_id).join(
-            closure, link.c.produced_lot_id == closure.c.lot_id
-        )
+        step = select(
+            link.c.id, link.c.consumed_lot_id, link.c.produced_lot_id, link.c.operation_id, units
+        ).join(closure, link.c.produced_lot_id == closure.c.lot_id)
     return closure.union(step)
 
 
-def _kind(name: str) -> Any:
-    return literal_column(f"'{name}'", String).label("kind")
+def _text(sql: str) -> Any:
+    return literal_column(sql, String)
 
 
-def _none(label: str, type_: Any = String) -> Any:
-    return cast(null(), type_).label(label)
+def _none(type_: Any = String) -> Any:
+    return cast(null(), type_)
 
 
 def trace_statement(root_id: int, direction: Direction) -> Any:
-    """One statement: the closure's links and, per lot in it, origin, stock and customers.
+    """One statement: the closure's links and, per lot in it, its moves and its stock.
 
-    Columns: kind, lot_id, parent_id, quantity, document, date, partner, location,
-    product, lot. kind is "node" (one per closure row, with the link's quantity and
-    manufacturing order), "origin" (a move line that brought the lot in), "stock"
-    (an internal quant) or "customer" (a move line to (+) or from (-) a customer).
+    Columns: kind, lot_id, parent_id, units (stored millionths), document, date,
+    partner, location, product, lot. kind is "node" (one per closure row, with the
+    link's quantity and manufacturing order), "origin" (a move line that brought
+    the lot in), "to"/"from" (a move line to/from a customer) or "stock" (an
+    internal quant).
     """
     closure = closure_cte(root_id, direction)
     in_closure = select(closure.c.lot_id)
-    link, op = lot_links.alias("link"), operations.alias("made_by")
     src, dst = aliased(locations), aliased(locations)
     nodes = (
         select(
-            _kind("node"),
+            _text("'node'").label("kind"),
             closure.c.lot_id,
             closure.c.parent_id,
-            link.c.quantity.label("quantity"),
-            op.c.name.label("document"),
-            op.c.done_at.label("date"),
-            op.c.partner.label("partner"),
-            _none("location"),
+            closure.c.units,
+            operations.c.name.label("document"),
+            operations.c.done_at.label("date"),
+            _none().label("partner"),
+            _none().label("location"),
             products.c.code.label("product"),
             lots.c.name.label("lot"),
         )
         .select_from(closure)
         .join(lots, lots.c.id == closure.c.lot_id)
         .join(products, products.c.id == lots.c.product_id)
-        .outerjoin(link, link.c.id == closure.c.link_id)
-        .outerjoin(op, op.c.id == link.c.operation_id)
+        .outerjoin(operations, operations.c.id == closure.c.operation_id)
     )
-    origins = (
+    # Two branches so that an index on (lot_id, source_id) and one on (lot_id,
+    # destination_id) can skip a component lot's consumption lines.
+    closure_lots = select(closure.c.lot_id).distinct().subquery("closure_lots")
+    special_sources = select(locations.c.id).where(
+        locations.c.usage.in_((*ORIGIN_USAGES, CUSTOMER))
+    )
+    customer_places = select(locations.c.id).where(locations.c.usage == CUSTOMER)
+    arrivals = (
         select(
-            _kind("origin"),
+            case((src.c.usage == CUSTOMER, _text("'from'")), else_=_text("'origin'")),
             move_lines.c.lot_id,
-            _none("parent_id", Integer),
-            move_lines.c.quantity,
+            _none(Integer),
+            type_coerce(move_lines.c.quantity, BigInteger),
             operations.c.name,
             move_lines.c.done_at,
             operations.c.partner,
             src.c.full_name,
-            _none("product"),
-            _none("lot"),
+            _none(),
+            _none(),
         )
-        .select_from(move_lines)
+        .select_from(closure_lots)
+        .join(move_lines, move_lines.c.lot_id == closure_lots.c.lot_id)
         .join(src, src.c.id == move_lines.c.source_id)
         .join(operations, operations.c.id == move_lines.c.operation_id)
-        .where(move_lines.c.lot_id.in_(in_closure), src.c.usage.in_(ORIGIN_USAGES))
+        .where(move_lines.c.source_id.in_(special_sources))
+    )
+    deliveries = (
+        select(
+            _text("'to'"),
+            move_lines.c.lot_id,
+            _none(Integer),
+            type_coerce(move_lines.c.quantity, BigInteger),
+            operations.c.name,
+            move_lines.c.done_at,
+            operations.c.partner,
+            dst.c.full_name,
+            _none(),
+            _none(),
+        )
+        .select_from(closure_lots)
+        .join(move_lines, move_lines.c.lot_id == closure_lots.c.lot_id)
+        .join(dst, dst.c.id == move_lines.c.destination_id)
+        .join(operations, operations.c.id == move_lines.c.operation_id)
+        .where(move_lines.c.destination_id.in_(customer_places))
     )
     stock = (
         select(
-            _kind("stock"),
+            _text("'stock'"),
             quants.c.lot_id,
-            _none("parent_id", Integer),
-            quants.c.quantity,
-            _none("document"),
+            _none(Integer),
+            type_coerce(quants.c.quantity, BigInteger),
+            _none(),
             quants.c.in_date,
-            _none("partner"),
+            _none(),
             locations.c.full_name,
-            _none("product"),
-            _none("lot"),
+            _none(),
+            _none(),
         )
         .select_from(quants)
         .join(locations, locations.c.id == quants.c.location_id)
         .where(quants.c.lot_id.in_(in_closure), quants.c.internal, quants.c.quantity > 0)
     )
-    to_customer = dst.c.usage == CUSTOMER
-    customers = (
-        select(
-            _kind("customer"),
-            move_lines.c.lot_id,
-            _none("parent_id", Integer),
-            case((to_customer, move_lines.c.quantity), else_=-move_lines.c.quantity),
-            operations.c.name,
-            move_lines.c.done_at,
-            operations.c.partner,
-            case((to_customer, dst.c.full_name), else_=src.c.full_name),
-            _none("product"),
-            _none("lot"),
-        )
-        .select_from(move_lines)
-        .join(src, src.c.id == move_lines.c.source_id)
-        .join(dst, dst.c.id == move_lines.c.destination_id)
-        .join(operations, operations.c.id == move_lines.c.operation_id)
-        .where(
-            move_lines.c.lot_id.in_(in_closure),
-            or_(to_customer, src.c.usage == CUSTOMER),
-        )
-    )
-    return union_all(nodes, origins, stock, customers)
+    return union_all(nodes, arrivals, deliveries, stock)
 
 
 # --- assembling the rows ------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Edge:
-    quantity: Decimal = Decimal(0)
-    document: str | None = None
-    date: datetime | None = None
-
-
-@dataclass(slots=True)
 class _LotFacts:
-    product: str
-    name: str
-    origins: dict[str, list[Any]] = field(default_factory=dict)  # doc -> [qty, date, partner]
-    made_by: tuple[str | None, datetime | None] | None = None
-    stock: list[tuple[str, Decimal, datetime | None]] = field(default_factory=list)
-    customers: list[tuple[str, str | None, Decimal, str, datetime]] = field(default_factory=list)
+    """What the statement says about one lot; quantities in stored millionths."""
+
+    __slots__ = ("customers", "made_by", "name", "origins", "product", "stock")
+
+    def __init__(self, product: str, name: str) -> None:
+        self.product = product
+        self.name = name
+        self.origins: dict[str, list[Any]] | None = None  # doc -> [units, date, partner]
+        self.made_by: tuple[str | None, datetime | None] | None = None
+        self.stock: list[tuple[str, int, datetime | None]] | None = None
+        self.customers: list[tuple[str, str | None, int, str, datetime]] | None = None
 
     def origin(self) -> tuple[str | None, str | None, datetime | None, Decimal]:
         """(document, partner, date, quantity brought in) of the earliest origin."""
         if not self.origins:
             document, date = self.made_by or (None, None)
-            return document, None, date, Decimal(0)
+            return document, None, date, ZERO
+        if len(self.origins) == 1:
+            ((document, (units, date, partner)),) = self.origins.items()
+            return document, partner, date, _quantity(units)
         document, (_, date, partner) = min(
             self.origins.items(), key=lambda item: (item[1][1], item[0])
         )
-        total = sum((entry[0] for entry in self.origins.values()), Decimal(0))
-        return document, partner, date, total
+        return document, partner, date, _quantity(sum(e[0] for e in self.origins.values()))
 
     def current(self) -> tuple[RecallRow, ...]:
         """Internal stock, then what customers hold (net of returns), newest delivery first."""
+        if self.stock is None and self.customers is None:
+            return ()
         rows = [
-            RecallRow(self.product, self.name, location, None, None, date, quantity)
-            for location, quantity, date in sorted(self.stock, key=lambda s: s[0])
+            RecallRow(self.product, self.name, location, None, None, date, _quantity(units))
+            for location, units, date in sorted(self.stock or (), key=lambda s: s[0])
         ]
-        return tuple(rows + self._held_by_customers())
+        if self.customers:
+            rows.extend(self._held_by_customers(self.customers))
+        return tuple(rows)
 
-    def _held_by_customers(self) -> list[RecallRow]:
+    def _held_by_customers(
+        self, moves: builtins.list[tuple[str, str | None, int, str, datetime]]
+    ) -> builtins.list[RecallRow]:
         groups: dict[tuple[str, str | None], list[Any]] = {}
-        for location, partner, quantity, document, date in self.customers:
-            group = groups.setdefault((location, partner), [Decimal(0), None, None])
-            group[0] += quantity
-            if quantity > 0 and (group[2] is None or (date, document) > (group[2], group[1])):
+        for location, partner, units, document, date in moves:
+            group = groups.setdefault((location, partner), [0, None, None])
+            group[0] += units
+            if units > 0 and (group[2] is None or (date, document) > (group[2], group[1])):
                 group[1], group[2] = document, date
         # A return without a partner is taken from the newest deliveries to that place.
-        owed: dict[str, Decimal] = defaultdict(Decimal)
+        owed: dict[str, int] = defaultdict(int)
         for (location, _), group in groups.items():
             if group[0] < 0:
                 owed[location] -= group[0]
@@ -250,14 +270,13 @@ class _LotFacts:
             reverse=True,
         )
         rows = []
-        for (location, partner), (quantity, document, date) in held:
-            taken = min(quantity, owed[location])
+        for (location, partner), (units, document, date) in held:
+            taken = min(units, owed[location])
             owed[location] -= taken
-            if quantity - taken > 0:
+            if units - taken > 0:
+                quantity = _quantity(units - taken)
                 rows.append(
-                    RecallRow(
-                        self.product, self.name, location, partner, document, date, quantity - taken
-                    )
+                    RecallRow(self.product, self.name, location, partner, document, date, quantity)
                 )
         return rows
 
@@ -268,42 +287,52 @@ class Genealogy:
 
     root_id: int
     facts: dict[int, _LotFacts]
-    children: dict[int, dict[int, _Edge]]
+    children: dict[int, dict[int, int]]  # parent lot -> child lot -> link units
 
     @classmethod
     def load(cls, conn: Connection, root_id: int, direction: Direction) -> Genealogy:
         facts: dict[int, _LotFacts] = {}
-        children: dict[int, dict[int, _Edge]] = defaultdict(dict)
+        children: dict[int, dict[int, int]] = defaultdict(dict)
         made_by: dict[int, tuple[str | None, datetime | None]] = {}
-        pending: list[Any] = []
+        pending = []
+        down = direction == "down"
         for row in conn.execute(trace_statement(root_id, direction)):
-            if row.kind != "node":
+            kind, lot_id, parent_id, units, document, date, partner, location, code, name = row
+            if kind != "node":
                 pending.append(row)
                 continue
-            if row.lot_id not in facts:
-                facts[row.lot_id] = _LotFacts(row.product, row.lot)
-            if row.parent_id is None:
+            if lot_id not in facts:
+                facts[lot_id] = _LotFacts(code, name)
+            if parent_id is None:
                 continue
-            edge = children[row.parent_id].setdefault(row.lot_id, _Edge())
-            edge.quantity += row.quantity
-            if edge.document is None or (row.date, row.document) < (edge.date, edge.document):
-                edge.document, edge.date = row.document, row.date
-            produced = row.lot_id if direction == "down" else row.parent_id
-            made_by.setdefault(produced, (row.document, row.date))
+            edges = children[parent_id]
+            edges[lot_id] = edges.get(lot_id, 0) + units
+            produced = lot_id if down else parent_id
+            known = made_by.get(produced)
+            if known is None or (date, document) < (known[1], known[0]):
+                made_by[produced] = (document, date)
         for lot_id, found in made_by.items():
             facts[lot_id].made_by = found
-        for row in pending:
-            lot = facts[row.lot_id]
-            if row.kind == "origin":
-                entry = lot.origins.setdefault(row.document, [Decimal(0), row.date, row.partner])
-                entry[0] += row.quantity
-                entry[1] = min(entry[1], row.date)
-            elif row.kind == "stock":
-                lot.stock.append((row.location, row.quantity, row.date))
+        for kind, lot_id, _, units, document, date, partner, location, _, _ in pending:
+            lot = facts[lot_id]
+            if kind == "origin":
+                if lot.origins is None:
+                    lot.origins = {}
+                entry = lot.origins.get(document)
+                if entry is None:
+                    lot.origins[document] = [units, date, partner]
+                else:
+                    entry[0] += units
+                    entry[1] = min(entry[1], date)
+            elif kind == "stock":
+                if lot.stock is None:
+                    lot.stock = []
+                lot.stock.append((location, units, date))
             else:
-                lot.customers.append(
-                    (row.location, row.partner, row.quantity, row.document, row.date)
-                )
+                if lot.customers is None:
+                    lot.customers = []
+                signed = units if kind == "to" else -units
+                lot.customers.append((location, partner, signed, document, date))
         return cls(root_id, facts, children)
 
     def tree(self) -> TraceNode:
@@ -314,12 +343,16 @@ class Genealogy:
     def _node(self, lot_id: int, quantity: Decimal, path: tuple[int, ...]) -> TraceNode:
         lot = self.facts[lot_id]
         document, partner, date, _ = lot.origin()
-        children = [
-            self._node(child, edge.quantity, (*path, child))
-            for child, edge in self.children.get(lot_id, {}).items()
-            if child not in path
-        ]
-        children.sort(key=lambda node: (node.product, node.lot))
+        edges = self.children.get(lot_id)
+        children: tuple[TraceNode, ...] = ()
+        if edges:
+            nodes = [
+                self._node(child, _quantity(units), (*path, child))
+                for child, units in edges.items()
+                if child not in path
+            ]
+            nodes.sort(key=lambda node: (node.product, node.lot))
+            children = tuple(nodes)
         return TraceNode(
             product=lot.product,
             lot=lot.name,
@@ -327,19 +360,19 @@ class Genealogy:
             quantity=quantity,
             partner=partner,
             date=date,
-            children=tuple(children),
+            children=children,
             current=lot.current(),
         )
 
-    def recall(self) -> list[RecallRow]:
+    def recall(self) -> builtins.list[RecallRow]:
         """Where every lot of the closure is now; a finished lot with no place still gets a row."""
-        rows: list[RecallRow] = []
+        rows: builtins.list[RecallRow] = []
         for lot_id, lot in self.facts.items():
             current = lot.current()
             if current:
                 rows.extend(current)
             elif not self.children.get(lot_id):
-                rows.append(RecallRow(lot.product, lot.name, None, None, None, None, Decimal(0)))
+                rows.append(RecallRow(lot.product, lot.name, None, None, None, None, ZERO))
         rows.sort(key=lambda r: (r.product, r.lot, r.location or "", r.partner or ""))
         return rows
 
