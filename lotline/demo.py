@@ -31,6 +31,18 @@ def load_demo(app: Lotline, console: Console) -> None:
     app.adjustments.set_quantity("WOOD", "WH/Stock/Shelf 2", 80, lot="OAK-2026-002")
     app.adjustments.set_quantity("SCREW", "WH/Stock", 5000)
     console.print("Counted: 4 chairs on two shelves, two lots of oak, screws in bulk.")
+
+    app.products.create("GLUE", "Wood glue 1 l", "none")
+    app.adjustments.set_quantity("GLUE", "WH/Stock/Shelf 1", 30)
+    app.adjustments.set_quantity("GLUE", "WH/Stock/Shelf 2", 12)
+    warnings = app.products.set_tracking("GLUE", "lot")
+    app.adjustments.assign_lots("GLUE", "WH/Stock/Shelf 1", {"GL-2026-01": 20, "GL-2026-02": 10})
+    app.adjustments.assign_lots("GLUE", "WH/Stock/Shelf 2", {"GL-2026-02": 12})
+    console.print(
+        f"GLUE was stocked without lots and switched to lot tracking ({len(warnings) - 1} "
+        "locations held stock without a lot); assign_lots gave its 42 units lots "
+        f"GL-2026-01 and GL-2026-02, {app.stock.on_hand('GLUE')} on hand as before."
+    )
     demo_transfers(app, console)
     demo_manufacturing(app, console)
 

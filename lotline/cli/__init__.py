@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-import lotline.cli.adjustments  # noqa: F401  (registers its commands)
+import lotline.cli.adjustments  # registers its commands
 import lotline.cli.lots  # noqa: F401  (registers its commands)
 import lotline.cli.trace  # noqa: F401  (registers its commands)
 import lotline.cli.transfers  # noqa: F401  (registers its commands)
