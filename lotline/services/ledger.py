@@ -56,7 +56,8 @@ class Posting:
     """One done move line to write: a quantity of a product (and lot) from one place to another.
 
     ``unreserve`` is the part of the quantity that was reserved on the source quant
-    and is released as it leaves.
+    and is released as it leaves. ``operation_id`` files the line under another
+    document than the one being posted (a batch that closes many split orders).
     """
 
     product_id: int
@@ -66,6 +67,7 @@ class Posting:
     destination_id: int
     move_id: int | None = None
     unreserve: Decimal = Decimal(0)
+    operation_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -107,7 +109,7 @@ def post(
         insert(move_lines),
         [
             {
-                "operation_id": operation_id,
+                "operation_id": p.operation_id or operation_id,
                 "move_id": p.move_id,
                 "product_id": p.product_id,
                 "lot_id": p.lot_id,

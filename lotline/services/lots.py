@@ -180,12 +180,12 @@ def next_names(conn: Connection, product: Product, count: int = 1) -> list[str]:
 
 def _existing_names(conn: Connection, product: Product, names: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for begin in range(0, len(names), 5000):
+    for begin in range(0, len(names), 30000):
         found.update(
             conn.execute(
                 select(lots.c.name).where(
                     lots.c.product_id == product.id,
-                    lots.c.name.in_(names[begin : begin + 5000]),
+                    lots.c.name.in_(names[begin : begin + 30000]),
                 )
             ).scalars()
         )

@@ -18,7 +18,7 @@ import builtins
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_UP, Decimal
 from typing import Any
 
@@ -832,17 +832,13 @@ def _execute(
 
     # 4. the ledger and the genealogy
     if complete:
-        ledger.post(conn, row["id"], postings, user=user, at=now)
         if split:
-            conn.execute(
-                update(move_lines)
-                .where(move_lines.c.operation_id == row["id"], move_lines.c.move_id.is_not(None))
-                .values(
-                    operation_id=select(moves.c.operation_id)
-                    .where(moves.c.id == move_lines.c.move_id)
-                    .scalar_subquery()
-                )
-            )
+            order_of_move = {move_id: order for (order, _), move_id in move_ids.items()}
+            postings = [
+                replace(p, operation_id=order_of_move[p.move_id]) if p.move_id is not None else p
+                for p in postings
+            ]
+        ledger.post(conn, row["id"], postings, user=user, at=now)
         if links:
             conn.execute(insert(lot_links), links)
     return unit_ids
