@@ -38,6 +38,10 @@ CountOption = Annotated[int | None, typer.Option("--count", help="How many seria
 FileOption = Annotated[
     Path | None, typer.Option("--serials-file", help="CSV, XLSX or text file of serials")
 ]
+ScanOption = Annotated[
+    list[str] | None,
+    typer.Option("--scan", help="A scanned barcode (GS1 label or typed name); repeat per scan"),
+]
 PartnerOption = Annotated[str | None, typer.Option(help="Vendor or customer name")]
 OriginOption = Annotated[str | None, typer.Option(help="Source document, e.g. PO00042")]
 DraftOption = Annotated[bool, typer.Option("--draft", help="Create the document only")]
@@ -53,6 +57,7 @@ def _line(
     first: str | None = None,
     count: int | None = None,
     serials_file: Path | None = None,
+    scan: list[str] | None = None,
 ) -> dict[str, Any]:
     """One document line from the command's options."""
     given = [
@@ -62,6 +67,7 @@ def _line(
             ("--serials", serials),
             ("--first-serial", first),
             ("--serials-file", serials_file),
+            ("--scan", scan),
         )
         if v
     ]
@@ -87,6 +93,8 @@ def _line(
         line["count"] = count
     elif serials_file:
         line["lots"] = read_serials_file(serials_file, serial=True)
+    elif scan:
+        line["scans"] = scan
     return line
 
 
@@ -193,6 +201,7 @@ def receive(
     first_serial: FirstOption = None,
     count: CountOption = None,
     serials_file: FileOption = None,
+    scan: ScanOption = None,
     partner: PartnerOption = None,
     origin: OriginOption = None,
     to: Annotated[str, typer.Option("--to", help="Destination location")] = "WH/Stock",
@@ -202,7 +211,7 @@ def receive(
     """Receive a product from a vendor, with its lots or serial numbers (then validate)."""
 
     def create(a: lotline.Lotline) -> Operation:
-        line = _line(product, quantity, lot, serials, first_serial, count, serials_file)
+        line = _line(product, quantity, lot, serials, first_serial, count, serials_file, scan)
         return a.transfers.receipt([line], partner=partner, destination=to, origin=origin)
 
     _create_and_finish(create, draft, False, db)
@@ -215,6 +224,7 @@ def deliver(
     lot: LotsOption = None,
     serials: SerialsOption = None,
     serials_file: FileOption = None,
+    scan: ScanOption = None,
     partner: PartnerOption = None,
     origin: OriginOption = None,
     source: Annotated[str, typer.Option("--from", help="Source location")] = "WH/Stock",
@@ -224,10 +234,10 @@ def deliver(
     """Deliver a product to a customer: reserve (FIFO unless lots are named) and validate."""
 
     def create(a: lotline.Lotline) -> Operation:
-        line = _line(product, quantity, lot, serials, serials_file=serials_file)
+        line = _line(product, quantity, lot, serials, serials_file=serials_file, scan=scan)
         return a.transfers.delivery([line], partner=partner, source=source, origin=origin)
 
-    _create_and_finish(create, draft, not (lot or serials or serials_file), db)
+    _create_and_finish(create, draft, not (lot or serials or serials_file or scan), db)
 
 
 @app.command()

@@ -31,6 +31,7 @@ from lotline.errors import (
 )
 from lotline.models import Location, Operation, Product
 from lotline.rules.allocation import Candidate, Pick, allocate, removal_order
+from lotline.rules.barcodes import parse_barcode
 from lotline.rules.lists import parse_list
 from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.quantities import QuantityInput, positive_quantity, require_whole
@@ -62,7 +63,7 @@ from lotline.store.schema import lots, move_details, move_lines, moves, operatio
 KINDS = ("receipt", "delivery", "internal")
 OPEN_STATES = ("draft", "confirmed", "ready")
 LINE_KEYS = frozenset(
-    {"product", "quantity", "lots", "first", "count", "serials_text", "assign_serials"}
+    {"product", "quantity", "lots", "first", "count", "serials_text", "assign_serials", "scans"}
 )
 RETURN_KINDS = {"receipt": "delivery", "delivery": "receipt", "internal": "internal"}
 ZERO = Decimal(0)
@@ -193,6 +194,36 @@ def parse_details(product: Product, lots_input: LotsInput) -> list[tuple[str | N
     return details
 
 
+def scanned(product: Product, scans: str | Sequence[str]) -> list[tuple[str, Decimal]]:
+    """(lot, quantity) pairs from scanned barcodes: GS1 labels or typed names.
+
+    A serial-tracked product takes one unit per scan; scans of the same lot add up.
+    """
+    if isinstance(scans, str):
+        scans = [scans]
+    kind = _kind_word(product)
+    pairs: list[tuple[str, Decimal]] = []
+    lot_totals: dict[str, Decimal] = defaultdict(Decimal)
+    for data in scans:
+        scan = parse_barcode(data)
+        if scan.gtin and product.gtin and scan.gtin.lstrip("0") != product.gtin.lstrip("0"):
+            raise InvalidInput(
+                f"The barcode {data!r} is for GTIN {scan.gtin}, not {product.code} "
+                f"(GTIN {product.gtin}); scan the label of {product.code}."
+            )
+        name = scan.serial if product.tracking == "serial" else scan.lot
+        if name is None:
+            raise MissingLot(
+                f"The barcode {data!r} carries no {kind} for {product.code}; scan the label "
+                f"with the {kind}, or type it."
+            )
+        if product.tracking == "serial":
+            pairs.append((name, ONE))
+        else:
+            lot_totals[name] += scan.quantity or ONE
+    return pairs + list(lot_totals.items())
+
+
 def _parse_line(
     conn: Connection, raw: Any, product_map: dict[str, Product], *, incoming: bool
 ) -> _Line:
@@ -214,13 +245,15 @@ def _parse_line(
         if raw.get("quantity") is not None
         else None
     )
-    sources = [k for k in ("lots", "first", "serials_text", "assign_serials") if raw.get(k)]
+    sources = [
+        k for k in ("lots", "first", "serials_text", "assign_serials", "scans") if raw.get(k)
+    ]
     if len(sources) > 1:
         raise InvalidInput(
             f"The line of {product.code} gives its lots in {len(sources)} ways "
             f"({', '.join(sources)}); use one."
         )
-    if sources and sources[0] != "lots" and product.tracking != "serial":
+    if sources and sources[0] not in ("lots", "scans") and product.tracking != "serial":
         raise InvalidInput(
             f'"{sources[0]}" gives serial numbers, but {product.code} is tracked by '
             f'{product.tracking}; use "lots": {{name: quantity}} instead.'
@@ -235,6 +268,8 @@ def _parse_line(
                 f'"first" needs a "count" of serial numbers of {product.code} greater than 0.'
             )
         details = parse_details(product, generate_names(str(raw["first"]), count))
+    elif raw.get("scans"):
+        details = parse_details(product, scanned(product, raw["scans"]))
     elif raw.get("serials_text"):
         details = parse_details(product, parse_list(str(raw["serials_text"]), serial=True))
     elif raw.get("assign_serials"):

@@ -134,3 +134,13 @@ def test_demo_shows_receipts_with_lots_and_serials_and_a_delivery(tmp_path: Path
     code, out = lotline_cli(url, "transfers", "show", "WH/IN/00001")
     assert "OAK-2026-003" in out
     assert lotline_cli(url, "check")[0] == 0
+
+
+def test_receive_and_deliver_by_scanning_labels(db: str) -> None:
+    code, out = lotline_cli(
+        db, "receive", "CHAIR", "2", "--scan", "(01)09506000134352(21)SC-1", "--scan", "SC-2"
+    )
+    assert code == 0, out
+    code, out = lotline_cli(db, "deliver", "CHAIR", "1", "--scan", "(21)SC-2")
+    assert code == 0, out
+    assert on_hand(db, "CHAIR") == {"SC-1": 1}

@@ -113,6 +113,31 @@ def test_serial_receipt_from_a_pasted_list(wh: Lotline) -> None:
     assert sorted(stock(wh, "CHAIR")) == ["P-1", "P-2", "P-3"]
 
 
+def test_scanned_gs1_labels_and_typed_names_fill_serials_and_lots(wh: Lotline) -> None:
+    wh.products.create("PHONE", "Phone", "serial", gtin="09506000134352")
+    op = wh.transfers.receipt(
+        [
+            {"product": "PHONE", "scans": ["(01)09506000134352(21)SN-77", "SN-78"]},
+            {"product": "WOOD", "scans": ["(10)OAK-5(30)12", "(10)OAK-5(30)3", "OAK-6"]},
+        ]
+    )
+    assert lines(op) == [
+        ("PHONE", 2, 2, {"SN-77": 1, "SN-78": 1}),
+        ("WOOD", 16, 16, {"OAK-5": 15, "OAK-6": 1}),
+    ]
+    wh.transfers.validate(op)
+    assert stock(wh, "PHONE") == {"SN-77": 1, "SN-78": 1}
+
+
+def test_a_scan_of_another_product_or_without_serial_is_refused(wh: Lotline) -> None:
+    wh.products.create("PHONE", "Phone", "serial", gtin="09506000134352")
+    with pytest.raises(InvalidInput, match="GTIN 05012345678900, not PHONE"):
+        wh.transfers.receipt([{"product": "PHONE", "scans": ["(01)05012345678900(21)SN-77"]}])
+    with pytest.raises(MissingLot, match="no serial number"):
+        wh.transfers.receipt([{"product": "PHONE", "scans": ["(01)09506000134352(10)L1"]}])
+    assert wh.transfers.list() == []
+
+
 def test_assign_serial_numbers_fills_the_next_available_names(wh: Lotline) -> None:
     receive(wh, "CHAIR", [("SN0001", 1)])
     first = wh.transfers.receipt([{"product": "CHAIR", "quantity": 2, "assign_serials": True}])
