@@ -1,128 +1,250 @@
-"""Pasted and imported lists of lots/serials ("Import Serials/Lots").
+"""Pasted and imported lists of lots/serial numbers (Odoo's "Import Serials/Lots").
 
-One entry per line (or row): a name, optionally followed by a quantity after
-``;``, ``,`` or a tab. Every problem is reported at once, with its line number.
+One entry per line (or file row): a name, optionally followed by its quantity
+in a second column. Pasted text separates the columns with a tab (cells copied
+from a spreadsheet), ``;`` or ``,``: the first of these found in the line, in
+that order, so a name containing a comma needs a tab or ``;`` before its
+quantity. A line without a quantity is one unit. Every problem of the list is
+reported at once in one ``InvalidList``, each with its 1-based line number.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from lotline.errors import InvalidInput, InvalidList, InvalidLotName, InvalidQuantity
+from lotline.errors import (
+    InvalidInput,
+    InvalidList,
+    InvalidLotName,
+    InvalidQuantity,
+    describe_quantity,
+)
 from lotline.rules.naming import validate_lot_name
-from lotline.rules.quantities import positive_quantity
+from lotline.rules.quantities import ONE, positive_quantity
 
-_SEPARATOR = re.compile(r"[;,\t]")
-_HEADER_WORDS = {"name", "lot", "lots", "serial", "serials", "lot/serial number", "serial number"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_COLUMN_SEPARATORS = ("\t", ";", ",")
+HEADER_NAMES = frozenset(
+    {
+        "name",
+        "names",
+        "lot",
+        "lots",
+        "serial",
+        "serials",
+        "sn",
+        "lot name",
+        "lot number",
+        "serial number",
+        "serial numbers",
+        "lot/serial",
+        "lot/serial number",
+        "lot/serial numbers",
+    }
+)
+
+Entry = tuple[str, Decimal]
 
 
-def parse_list(text: str, *, serial: bool = False) -> list[tuple[str, Decimal]]:
-    """(name, quantity) pairs from pasted text; "abc;4" is lot abc with 4 units."""
+def parse_list(text: str, *, serial: bool = False) -> list[Entry]:
+    """(name, quantity) pairs, in order, from pasted text: "abc;4" is abc with 4 units.
+
+    Blank lines are dropped and cells trimmed. With ``serial`` every quantity
+    must be 1. Raises InvalidList with every bad line (bad or repeated name, bad
+    quantity), or InvalidInput when there is no name at all.
+    """
     if not isinstance(text, str):
-        raise InvalidInput("A list of lots/serial numbers must be text, one per line.")
-    rows: list[tuple[int, Sequence[object]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        rows.append((number, [cell.strip() for cell in _SEPARATOR.split(line, maxsplit=1)]))
-    return _validated(rows, serial=serial)
+        raise InvalidInput(
+            f"A list of lots/serial numbers must be text, one per line, not {text!r}."
+        )
+    return _validated(
+        ((number, _split_line(line)) for number, line in enumerate(_LINE_BREAK.split(text), 1)),
+        serial=serial,
+    )
 
 
 def parse_rows(
-    rows: Iterable[Sequence[object]], *, serial: bool = False
-) -> list[tuple[str, Decimal]]:
-    """The same rules for rows of cells (CSV, XLSX): the name, then an optional quantity."""
-    numbered = [
-        (number, row)
-        for number, row in enumerate(rows, start=1)
-        if row and any(cell not in (None, "") for cell in row)
-    ]
-    return _validated(numbered, serial=serial)
+    rows: Iterable[Sequence[object]], *, serial: bool = False, start: int = 1
+) -> list[Entry]:
+    """The rules of ``parse_list`` for rows of cells (CSV, XLSX): a name, then a quantity.
+
+    Cells may be text, int, Decimal or float (as openpyxl reads numbers; a float
+    is taken as its shortest repr, so 2.5 is exactly 2.5). Empty rows are
+    dropped. ``start`` is the file row number of the first row, for messages.
+    """
+    return _validated(enumerate(rows, start), serial=serial)
 
 
-def read_serials_file(path: str | Path, *, serial: bool = False) -> list[tuple[str, Decimal]]:
-    """Read a .csv or .xlsx file (a header row such as "name;quantity" is skipped),
-    or any other file as pasted text."""
+def read_serials_file(path: str | Path, *, serial: bool = False) -> list[Entry]:
+    """(name, quantity) pairs from a file: .csv, .xlsx (first sheet) or plain text.
+
+    A CSV's column separator (``,``, ``;`` or tab) is detected. The first row of
+    a CSV or XLSX is a header, and skipped, when its first cell is a column
+    title such as "name", "lot", "serial" or "serial number" (any case) and its
+    second cell, if any, is not a number. Any other extension is read as UTF-8
+    text with ``parse_list``. Row numbers in messages are the file's rows.
+    Raises InvalidInput when the file cannot be read, InvalidList for bad rows.
+    """
     file = Path(path)
-    if not file.is_file():
-        raise InvalidInput(f"The file {str(file)!r} does not exist; check the path.")
     suffix = file.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    try:
+        if suffix == ".xlsx":
+            rows = _xlsx_rows(file)
+        else:
+            content = file.read_text(encoding="utf-8-sig")
+            if suffix != ".csv":
+                return parse_list(content, serial=serial)
+            rows = _csv_rows(content)
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"The file {str(file)!r} is not UTF-8 text; save it as .csv (UTF-8), .xlsx or .txt."
+        ) from None
+    except FileNotFoundError:
+        raise InvalidInput(f"The file {str(file)!r} does not exist; check the path.") from None
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot read the file {str(file)!r}: {exc.strerror or exc}; check the path."
+        ) from None
+    if rows and _is_header(rows[0]):
+        return parse_rows(rows[1:], serial=serial, start=2)
+    return parse_rows(rows, serial=serial)
 
+
+def _split_line(line: str) -> list[str]:
+    for separator in _COLUMN_SEPARATORS:
+        if separator in line:
+            return [cell.strip() for cell in line.split(separator)]
+    return [line.strip()]
+
+
+def _csv_rows(content: str) -> list[list[object]]:
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            content[:8192], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(content), dialect)]
+
+
+def _xlsx_rows(file: Path) -> list[list[object]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
         book = load_workbook(file, read_only=True, data_only=True)
-        try:
-            sheet_rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-        return parse_rows(_without_header(sheet_rows), serial=serial)
-    if suffix == ".csv":
-        content = file.read_text(encoding="utf-8-sig")
-        dialect = csv.Sniffer().sniff(content[:2048], delimiters=";,\t") if content else None
-        csv_rows: list[list[object]] = [
-            list(row) for row in csv.reader(content.splitlines(), dialect or csv.excel)
-        ]
-        return parse_rows(_without_header(csv_rows), serial=serial)
-    return parse_list(file.read_text(encoding="utf-8-sig"), serial=serial)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise InvalidInput(
+            f"The file {str(file)!r} is not a readable .xlsx workbook ({exc}); "
+            "save it again from the spreadsheet as .xlsx or .csv."
+        ) from None
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
-def _without_header(rows: list[list[object]]) -> list[list[object]]:
-    if rows and rows[0] and str(rows[0][0] or "").strip().lower() in _HEADER_WORDS:
-        return [[None], *rows[1:]]
-    return rows
+def _is_header(row: Sequence[object]) -> bool:
+    if not row or not isinstance(row[0], str):
+        return False
+    title = " ".join(row[0].replace("_", " ").lower().split())
+    if title not in HEADER_NAMES:
+        return False
+    second = row[1] if len(row) > 1 else None
+    if second is None or isinstance(second, bool):
+        return True
+    if isinstance(second, int | float | Decimal):
+        return False
+    try:
+        Decimal(str(second).strip())
+    except ArithmeticError:
+        return True
+    return False
 
 
-def _cell_quantity(cell: object) -> object:
-    if isinstance(cell, float):
-        return Decimal(repr(cell))
-    if isinstance(cell, str):
-        return cell.strip()
+def _is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _name_text(cell: object) -> object:
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, int | float | Decimal):
+        return str(cell)
     return cell
 
 
-def _validated(
-    rows: Sequence[tuple[int, Sequence[object]]], *, serial: bool
-) -> list[tuple[str, Decimal]]:
+def _quantity_value(cell: object) -> object:
+    if isinstance(cell, float):
+        return repr(cell)
+    return cell
+
+
+def _validated(rows: Iterable[tuple[int, Sequence[object]]], *, serial: bool) -> list[Entry]:
     problems: list[str] = []
-    result: list[tuple[str, Decimal]] = []
-    first_seen: dict[str, int] = {}
-    for number, cells in rows:
-        raw_name = cells[0] if cells else None
-        name_text = "" if raw_name is None else str(raw_name)
-        try:
-            name = validate_lot_name(name_text)
-        except InvalidLotName as exc:
-            problems.append(f"line {number}: {exc}")
+    entries: list[Entry] = []
+    first_line: dict[str, int] = {}
+    for number, checked in _checked(rows, serial=serial):
+        if isinstance(checked, str):
+            problems.append(f"line {number}: {checked}")
             continue
-        quantity = Decimal(1)
-        raw_quantity = cells[1] if len(cells) > 1 else None
-        if raw_quantity not in (None, ""):
-            try:
-                quantity = positive_quantity(
-                    _cell_quantity(raw_quantity), what=f"quantity of {name}"
-                )
-            except InvalidQuantity as exc:
-                problems.append(f"line {number}: {exc}")
-                continue
-        if serial and quantity != 1:
+        name = checked[0]
+        if name in first_line:
             problems.append(
-                f"line {number}: serial number {name} has quantity {quantity}; "
-                "a serial number is one unit."
+                f"line {number}: {name!r} is repeated (first on line {first_line[name]})"
             )
             continue
-        if name in first_seen:
-            problems.append(
-                f"line {number}: {name!r} is repeated (first on line {first_seen[name]})"
-            )
-            continue
-        first_seen[name] = number
-        result.append((name, quantity))
+        first_line[name] = number
+        entries.append(checked)
     if problems:
         raise InvalidList(problems)
-    if not result:
+    if not entries:
         raise InvalidInput("The list is empty; give one lot/serial number per line.")
-    return result
+    return entries
+
+
+def _checked(
+    rows: Iterable[tuple[int, Sequence[object]]], *, serial: bool
+) -> Iterator[tuple[int, str | Entry]]:
+    """Each non-blank row as (row number, its problem or its entry)."""
+    for number, row in rows:
+        cells = list(row)
+        while cells and _is_blank(cells[-1]):
+            cells.pop()
+        if not cells:
+            continue
+        if len(cells) > 2:
+            yield (
+                number,
+                f"it has {len(cells)} columns; give the name and at most its quantity "
+                "(a tab, ';' or ',' between them).",
+            )
+            continue
+        try:
+            name = validate_lot_name(_name_text(cells[0]))
+        except InvalidLotName as exc:
+            yield number, str(exc)
+            continue
+        quantity = ONE
+        if len(cells) == 2:
+            try:
+                quantity = positive_quantity(_quantity_value(cells[1]))
+            except InvalidQuantity as exc:
+                yield number, str(exc)
+                continue
+        if serial and quantity != ONE:
+            yield (
+                number,
+                f"{name!r} is a serial number, one unit, not {describe_quantity(quantity)}; "
+                "give each serial number on its own line.",
+            )
+            continue
+        yield number, (name, ONE if serial else quantity)

@@ -1,11 +1,22 @@
-import itertools
+"""Series of lot/serial names from a first name (Odoo's First Lot/SN + Number of SN)."""
+
+from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lotline.errors import InvalidInput, InvalidLotName
-from lotline.rules.naming import default_first_serial, generate_names, next_name, split_series
+from lotline.errors import InvalidInput, InvalidLotName, InvalidQuantity
+from lotline.rules.naming import (
+    MAX_LOT_NAME,
+    Series,
+    default_first_serial,
+    generate_names,
+    next_name,
+    split_series,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,59 +31,118 @@ from lotline.rules.naming import default_first_serial, generate_names, next_name
         ("BAV023B00001S00001", 2, ["BAV023B00001S00001", "BAV023B00001S00002"]),
     ],
 )
-def test_series_follow_odoos_first_lot_and_number_of_sn(
+def test_series_counts_up_the_last_number_keeping_padding_prefix_and_suffix(
     first: str, count: int, expected: list[str]
 ) -> None:
     assert generate_names(first, count) == expected
 
 
-@pytest.mark.parametrize("count", [0, -1, 1_000_001, "3", 2.0, True])
-def test_a_count_outside_one_to_a_million_is_refused(count: object) -> None:
-    with pytest.raises(InvalidInput, match="1 to 1,000,000"):
+def test_a_series_of_one_is_the_first_name() -> None:
+    assert generate_names("SN0009", 1) == ["SN0009"]
+
+
+def test_the_first_name_is_trimmed() -> None:
+    assert generate_names("  SN7 ", 2) == ["SN7", "SN8"]
+
+
+@pytest.mark.parametrize("count", [0, -1, 1_000_001, 2.0, "3", True, None])
+def test_a_count_outside_one_to_a_million_is_refused_naming_the_value_and_range(
+    count: object,
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
         generate_names("SN1", count)  # type: ignore[arg-type]
+    assert isinstance(caught.value, InvalidQuantity)
+    assert repr(count) in str(caught.value)
+    assert "1 to 1,000,000" in str(caught.value)
 
 
-def test_a_first_name_goes_through_lot_name_validation() -> None:
+def test_a_million_names_is_allowed() -> None:
+    names = generate_names("SN0000001", 1_000_000)
+    assert (len(names), names[0], names[-1]) == (1_000_000, "SN0000001", "SN1000000")
+
+
+@pytest.mark.parametrize("first", ["", "   ", "SN\x1d1", "X" * (MAX_LOT_NAME + 1)])
+def test_a_bad_first_name_is_refused(first: str) -> None:
     with pytest.raises(InvalidLotName):
-        generate_names("SN\x1d1", 2)
-    with pytest.raises(InvalidLotName):
-        generate_names("", 2)
+        generate_names(first, 2)
 
 
-def test_a_series_whose_last_name_is_too_long_is_refused() -> None:
+def test_a_series_whose_last_name_would_exceed_the_limit_is_refused() -> None:
+    first = "X" * (MAX_LOT_NAME - 2) + "99"
+    assert generate_names(first, 1) == [first]
     with pytest.raises(InvalidLotName, match="128"):
-        generate_names("X" * 127 + "9", 2)
+        generate_names(first, 2)
 
 
-def test_next_name_and_default_first_serial() -> None:
-    assert next_name("SN0009") == "SN0010"
-    assert next_name("ABC") == "ABC1"
+def test_split_series_cuts_around_the_last_group_of_digits() -> None:
+    assert split_series("SN0009") == Series("SN", 9, 4, "")
+    assert split_series("A1B") == Series("A", 1, 1, "B")
+    assert split_series("BAV023B00001S00001") == Series("BAV023B00001S", 1, 5, "")
+    assert split_series("LOT-7-A") == Series("LOT-", 7, 1, "-A")
+    assert split_series("ABC") == Series("ABC", 0, 1, "")
+
+
+def test_series_name_grows_longer_when_the_number_outgrows_its_padding() -> None:
+    series = split_series("SN09")
+    assert [series.name(n) for n in (9, 10, 100)] == ["SN09", "SN10", "SN100"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("SN0009", "SN0010"), ("ABC", "ABC1"), ("A9B", "A10B"), ("99", "100"), ("LOT-1 ", "LOT-2")],
+)
+def test_next_name_is_the_second_name_of_the_series(name: str, expected: str) -> None:
+    assert next_name(name) == expected == generate_names(name, 2)[1]
+
+
+def test_next_name_past_the_length_limit_is_refused() -> None:
+    with pytest.raises(InvalidLotName):
+        next_name("X" * (MAX_LOT_NAME - 1) + "9")
+
+
+def test_default_first_serial_pads_the_number_to_seven_digits() -> None:
     assert default_first_serial("FG") == "FG0000001"
     assert default_first_serial(None) == "0000001"
+    assert default_first_serial("") == "0000001"
     assert default_first_serial(None, 42) == "0000042"
+    assert default_first_serial("LOT-", 12_345_678) == "LOT-12345678"
 
 
-prefixes = st.text(alphabet="ABCXYZ-_/", max_size=6)
-suffixes = st.text(alphabet="ABCXYZ-_/", max_size=4)
+@pytest.mark.parametrize("number", [-1, 1.0, True])
+def test_default_first_serial_refuses_a_number_that_is_not_a_count(number: object) -> None:
+    with pytest.raises(InvalidInput):
+        default_first_serial("FG", number)  # type: ignore[arg-type]
+
+
+_affix = st.text(alphabet="ABCXYZ-_/.", max_size=6)
+_digits = st.integers(min_value=0, max_value=10**9).flatmap(
+    lambda n: st.integers(min_value=len(str(n)), max_value=12).map(lambda w: str(n).zfill(w))
+)
 
 
 @given(
-    prefixes,
-    st.integers(min_value=0, max_value=10**9),
-    st.integers(1, 9),
-    suffixes,
-    st.integers(1, 300),
+    prefix=_affix, digits=st.one_of(st.just(""), _digits), suffix=_affix, count=st.integers(1, 300)
 )
-def test_series_properties(prefix: str, number: int, width: int, suffix: str, count: int) -> None:
-    first = f"{prefix}{str(number).zfill(width)}{suffix}"
+def test_series_properties(prefix: str, digits: str, suffix: str, count: int) -> None:
+    first = f"{prefix}{digits}{suffix}".strip()
+    if not first:
+        return
     names = generate_names(first, count)
     assert len(names) == count
     assert len(set(names)) == count
-    assert names[0] == first
+    series = split_series(first)
     numbers = []
     for name in names:
-        assert name.startswith(prefix) and name.endswith(suffix)
-        series = split_series(name)
-        assert (series.prefix, series.suffix) == (prefix, suffix)
-        numbers.append(series.number)
-    assert all(a < b for a, b in itertools.pairwise(numbers))
+        assert name.startswith(series.prefix)
+        assert name.endswith(series.suffix)
+        middle = name[len(series.prefix) : len(name) - len(series.suffix)]
+        assert re.fullmatch(r"[0-9]+", middle)
+        assert len(middle) >= series.width
+        numbers.append(int(middle))
+    assert numbers == list(range(series.number, series.number + count))
+    assert names[0] == first or not re.search(r"[0-9]", first)
+
+
+@given(first=st.text(alphabet="AB12-", min_size=1, max_size=10).filter(lambda s: s.strip()))
+def test_next_name_follows_generate_names(first: str) -> None:
+    assert next_name(first) == generate_names(first, 2)[1]
