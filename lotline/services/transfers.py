@@ -477,7 +477,18 @@ def create_internal(
 
 
 def _transfer_row(conn: Connection, ref: OperationRef, action: str | None = None) -> RowMapping:
+    """The document's row; with an ``action``, locked until the transaction ends and open.
+
+    The lock makes a second validate (or cancel) of the same document wait and then
+    see it done, so a document is never posted twice.
+    """
     row = operation_row(conn, ref)
+    if action is not None:
+        row = (
+            conn.execute(select(operations).where(operations.c.id == row["id"]).with_for_update())
+            .mappings()
+            .one()
+        )
     if row["kind"] not in KINDS:
         raise UnknownOperation(
             f"{row['name']} is a {row['kind']} document, not a receipt, delivery or "
@@ -1059,8 +1070,9 @@ class Transfers(Service):
     """app.transfers: receipts, deliveries, internal transfers, backorders and returns.
 
     lines: [{"product": p, "quantity": q, "lots": {name: qty} | [serial, ...] | None}];
-    serial receipts may instead give "first" + "count", "serials_text" (a pasted
-    list) or "assign_serials": True (the next available serials).
+    a line may instead give "scans" (scanned barcodes), and a serial receipt "first"
+    + "count", "serials_text" (a pasted list) or "assign_serials": True (the next
+    available serials).
     """
 
     def receipt(

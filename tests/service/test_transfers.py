@@ -638,3 +638,18 @@ def test_two_connections_delivering_the_same_serial_at_once_one_wins(postgres_ur
     assert setup.stock.on_hand("CHAIR", "Partners/Customers") == 1
     assert setup.check().ok
     setup.close()
+
+
+def test_two_connections_validating_the_same_receipt_at_once_post_it_once(
+    postgres_url: str,
+) -> None:
+    setup = lotline.open(postgres_url)
+    setup.products.create("SCREW", "Screw", "none")
+    name = setup.transfers.receipt([{"product": "SCREW", "quantity": 5}]).name
+
+    outcomes = _race(postgres_url, lambda app, i: app.transfers.validate(name) and None)
+    assert sum(o is None for o in outcomes) == 1
+    assert any(isinstance(o, InvalidState) for o in outcomes)
+    assert setup.stock.on_hand("SCREW") == 5
+    assert setup.check().ok
+    setup.close()
