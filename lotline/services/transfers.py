@@ -940,6 +940,7 @@ def return_of(conn: Connection, user: str, ref: OperationRef, lines: Any) -> Ope
             f"Only a done document can be returned; {row['name']} is {row['state']}. "
             "Cancel it instead."
         )
+    conn.execute(select(operations.c.id).where(operations.c.id == row["id"]).with_for_update())
     left = _returnable(conn, row)
     kind = RETURN_KINDS[row["kind"]]
     place = locations_by_id(conn, {row["source_id"], row["destination_id"]})
