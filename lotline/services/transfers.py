@@ -536,6 +536,35 @@ def _details(conn: Connection, operation_id: int) -> list[_Detail]:
     return [_Detail(*r) for r in conn.execute(query)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """A document's row with its places, demanded lines, detailed lines and products."""
+
+    row: RowMapping
+    source: Location
+    destination: Location
+    moves: list[_Move]
+    details: list[_Detail]
+    products: dict[int, Product]
+
+    @property
+    def outgoing(self) -> bool:
+        return self.source.usage in STOCK_KEEPING
+
+
+def _load(conn: Connection, row: RowMapping) -> _Document:
+    place = locations_by_id(conn, {row["source_id"], row["destination_id"]})
+    move_list = _moves(conn, row["id"])
+    return _Document(
+        row,
+        place[row["source_id"]],
+        place[row["destination_id"]],
+        move_list,
+        _details(conn, row["id"]),
+        products_by_id(conn, {m.product_id for m in move_list}),
+    )
+
+
 # --- reserving ---------------------------------------------------------------------
 
 
@@ -545,21 +574,19 @@ def _picks_of(details: Sequence[_Detail]) -> list[Pick]:
 
 def _reserve(
     conn: Connection,
-    row: RowMapping,
+    doc: _Document,
     *,
     fill: str,
     only_product: int | None = None,
-) -> bool:
-    """Hold the named details and fill moves by removal strategy; True when all is reserved.
+) -> tuple[bool, bool]:
+    """Hold the named details and fill moves by removal strategy.
 
     fill="all" tops every move up to its demand, "empty" only moves without any
     detail (validating an untouched document), "none" reserves only what is named.
+    Returns (everything is reserved, the detailed lines changed).
     """
-    place = locations_by_id(conn, {row["source_id"], row["destination_id"]})
-    source, destination = place[row["source_id"]], place[row["destination_id"]]
-    move_list = _moves(conn, row["id"])
-    details = _details(conn, row["id"])
-    product_map = products_by_id(conn, {m.product_id for m in move_list})
+    row, source, destination = doc.row, doc.source, doc.destination
+    move_list, details, product_map = doc.moves, doc.details, doc.products
     by_move: dict[int, list[_Detail]] = defaultdict(list)
     for d in details:
         by_move[d.move_id].append(d)
@@ -632,7 +659,7 @@ def _reserve(
         )
     if new_rows:
         conn.execute(insert(move_details), new_rows)
-    return fully
+    return fully, bool(replaced or new_rows)
 
 
 def _take_named(
@@ -687,9 +714,9 @@ def _spread(
 
 def reserve(conn: Connection, ref: OperationRef) -> Operation:
     row = _transfer_row(conn, ref, "reserve")
-    source = locations_by_id(conn, {row["source_id"]})[row["source_id"]]
-    if source.usage in STOCK_KEEPING:
-        fully = _reserve(conn, row, fill="all")
+    doc = _load(conn, row)
+    if doc.outgoing:
+        fully, _ = _reserve(conn, doc, fill="all")
         conn.execute(
             update(operations)
             .where(operations.c.id == row["id"])
@@ -750,9 +777,9 @@ def set_lots(
                 for move_id, p in shared
             ],
         )
-    place = locations_by_id(conn, {row["source_id"]})[row["source_id"]]
-    if place.usage in STOCK_KEEPING:
-        _reserve(conn, row, fill="none", only_product=product.id)
+    doc = _load(conn, row)
+    if doc.outgoing:
+        _reserve(conn, doc, fill="none", only_product=product.id)
     return load_document(conn, row["id"])
 
 
@@ -761,14 +788,11 @@ def set_lots(
 
 def validate(conn: Connection, user: str, ref: OperationRef, backorder: bool) -> Operation:
     row = _transfer_row(conn, ref, "validate")
-    place = locations_by_id(conn, {row["source_id"], row["destination_id"]})
-    source = place[row["source_id"]]
-    outgoing = source.usage in STOCK_KEEPING
-    if outgoing:
-        _reserve(conn, row, fill="empty")
-    move_list = _moves(conn, row["id"])
-    details = _details(conn, row["id"])
-    product_map = products_by_id(conn, {m.product_id for m in move_list})
+    doc = _load(conn, row)
+    source, outgoing = doc.source, doc.outgoing
+    if outgoing and _reserve(conn, doc, fill="empty")[1]:
+        doc = replace(doc, details=_details(conn, row["id"]))
+    move_list, details, product_map = doc.moves, doc.details, doc.products
     by_move: dict[int, list[_Detail]] = defaultdict(list)
     for d in details:
         by_move[d.move_id].append(d)
@@ -883,7 +907,7 @@ def validate(conn: Connection, user: str, ref: OperationRef, backorder: bool) ->
             backorder_of_id=row["id"],
             return_of_id=row["return_of_id"],
         )
-        _insert_moves(conn, new_id, source, place[row["destination_id"]], rest)
+        _insert_moves(conn, new_id, source, doc.destination, rest)
     return load_document(conn, row["id"])
 
 
