@@ -125,8 +125,12 @@ def sqlite_app(tmp_path: Any) -> Iterator[Lotline]:
         opened.close()
 
 
+_TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
+
+
 class StatementCounter:
-    """Counts the statements lotline hands to SQLAlchemy (an executemany counts once)."""
+    """Counts the statements lotline sends (an executemany counts once): Core statements,
+    and SQL handed straight to the driver by store/bulk.py."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -135,12 +139,21 @@ class StatementCounter:
     def _record(self, conn: Any, clauseelement: Any, *args: Any) -> None:
         self.statements.append(str(clauseelement).split("\n")[0])
 
+    def _record_driver_sql(
+        self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        control = statement.lstrip().upper().startswith(_TRANSACTION_CONTROL)
+        if context is not None and context.compiled is None and not control:
+            self.statements.append(statement.split("\n")[0])
+
     def __enter__(self) -> StatementCounter:
         event.listen(self.engine, "before_execute", self._record)
+        event.listen(self.engine, "before_cursor_execute", self._record_driver_sql)
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self.engine, "before_execute", self._record)
+        event.remove(self.engine, "before_cursor_execute", self._record_driver_sql)
 
     def count(self, predicate: Callable[[str], bool] = lambda s: True) -> int:
         return sum(1 for s in self.statements if predicate(s))

@@ -80,7 +80,7 @@ def to_storage(number: Decimal) -> int:
 
 def from_storage(units: int) -> Decimal:
     """Integer millionths -> Decimal without trailing zeros."""
-    value = Decimal(units).scaleb(-DIGITS)
-    if value == value.to_integral_value():
-        return value.quantize(ONE)
-    return value.normalize()
+    whole, fraction = divmod(units, SCALE)
+    if not fraction:
+        return Decimal(whole)
+    return Decimal(units).scaleb(-DIGITS).normalize()

@@ -22,16 +22,11 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    bindparam,
     case,
-    false,
     func,
-    insert,
     select,
     union_all,
-    update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lotline.errors import (
@@ -44,9 +39,11 @@ from lotline.errors import (
     describe_quantity,
 )
 from lotline.models import CheckDifference, CheckReport, Location, Product
+from lotline.rules.quantities import to_storage
 from lotline.services.catalog import products_by_id
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
-from lotline.store.schema import Quantity, locations, lots, move_lines, products, quants
+from lotline.store.bulk import insert_rows, stored
+from lotline.store.schema import locations, lots, move_lines, products, quants
 
 ONE = Decimal(1)
 
@@ -82,6 +79,19 @@ class _QuantChange:
     guarded: bool
 
 
+_MOVE_LINE_COLUMNS = (
+    "operation_id",
+    "move_id",
+    "product_id",
+    "lot_id",
+    "quantity",
+    "source_id",
+    "destination_id",
+    "done_at",
+    "user_name",
+)
+
+
 def post(
     conn: Connection,
     operation_id: int,
@@ -105,20 +115,23 @@ def post(
     for posting in postings:
         _validate(posting, product_map, location_map)
 
-    conn.execute(
-        insert(move_lines),
+    done_at = stored(conn, move_lines.c.done_at, at)
+    insert_rows(
+        conn,
+        move_lines,
+        _MOVE_LINE_COLUMNS,
         [
-            {
-                "operation_id": p.operation_id or operation_id,
-                "move_id": p.move_id,
-                "product_id": p.product_id,
-                "lot_id": p.lot_id,
-                "quantity": p.quantity,
-                "source_id": p.source_id,
-                "destination_id": p.destination_id,
-                "done_at": at,
-                "user_name": user,
-            }
+            (
+                p.operation_id or operation_id,
+                p.move_id,
+                p.product_id,
+                p.lot_id,
+                to_storage(p.quantity),
+                p.source_id,
+                p.destination_id,
+                done_at,
+                user,
+            )
             for p in postings
         ],
     )
@@ -224,33 +237,23 @@ def _refuse_serials_counted_twice(
             )
 
 
-def _upsert_statement(conn: Connection) -> Any:
-    dialect = conn.dialect.name
-    ins = postgresql.insert(quants) if dialect == "postgresql" else sqlite.insert(quants)
-    excluded = ins.excluded
-    return ins.on_conflict_do_update(
-        index_elements=[quants.c.product_id, quants.c.location_id, quants.c.lot_key],
-        set_={
-            "quantity": quants.c.quantity + excluded.quantity,
-            "guarded": false(),
-            "in_date": case((quants.c.quantity <= 0, excluded.in_date), else_=quants.c.in_date),
-        },
-    )
-
+_UPSERT = (
+    "INSERT INTO quants (product_id, location_id, lot_id, lot_key, quantity, "
+    "reserved_quantity, in_date, internal, one_unit, guarded) "
+    "VALUES ({marks}) ON CONFLICT (product_id, location_id, lot_key) DO UPDATE SET "
+    "quantity = quants.quantity + excluded.quantity, guarded = excluded.guarded, "
+    "in_date = CASE WHEN quants.quantity <= 0 THEN excluded.in_date ELSE quants.in_date END"
+)
 
 _TAKE = (
-    update(quants)
-    .where(
-        quants.c.product_id == bindparam("b_product"),
-        quants.c.location_id == bindparam("b_location"),
-        quants.c.lot_key == bindparam("b_lot_key"),
-    )
-    .values(
-        quantity=quants.c.quantity + bindparam("b_delta", type_=Quantity),
-        reserved_quantity=quants.c.reserved_quantity - bindparam("b_unreserve", type_=Quantity),
-        guarded=bindparam("b_guarded"),
-    )
+    "UPDATE quants SET quantity = quantity + {m}, "
+    "reserved_quantity = reserved_quantity - {m}, guarded = {m} "
+    "WHERE product_id = {m} AND location_id = {m} AND lot_key = {m}"
 )
+
+
+def _marker(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def _apply(
@@ -267,41 +270,44 @@ def _apply(
     """
     takes = [c for c in changes if c.guarded or c.unreserve]
     others = [c for c in changes if not (c.guarded or c.unreserve)]
+    true, false = (stored(conn, quants.c.guarded, flag) for flag in (True, False))
+    marker = _marker(conn)
     savepoint = conn.begin_nested()
     try:
         if takes:
-            result = conn.execute(
-                _TAKE,
+            result = conn.exec_driver_sql(
+                _TAKE.format(m=marker),
                 [
-                    {
-                        "b_product": c.product_id,
-                        "b_location": c.location_id,
-                        "b_lot_key": c.lot_id or 0,
-                        "b_delta": c.delta,
-                        "b_unreserve": c.unreserve,
-                        "b_guarded": c.guarded,
-                    }
+                    (
+                        to_storage(c.delta),
+                        to_storage(c.unreserve),
+                        true if c.guarded else false,
+                        c.product_id,
+                        c.location_id,
+                        c.lot_id or 0,
+                    )
                     for c in takes
                 ],
             )
             if result.rowcount != len(takes):
                 raise _MissingQuant()
         if others:
-            conn.execute(
-                _upsert_statement(conn),
+            in_date = stored(conn, quants.c.in_date, at)
+            conn.exec_driver_sql(
+                _UPSERT.format(marks=", ".join([marker] * 10)),
                 [
-                    {
-                        "product_id": c.product_id,
-                        "location_id": c.location_id,
-                        "lot_id": c.lot_id,
-                        "lot_key": c.lot_id or 0,
-                        "quantity": c.delta,
-                        "reserved_quantity": Decimal(0),
-                        "in_date": at,
-                        "internal": c.internal,
-                        "one_unit": c.one_unit,
-                        "guarded": False,
-                    }
+                    (
+                        c.product_id,
+                        c.location_id,
+                        c.lot_id,
+                        c.lot_id or 0,
+                        to_storage(c.delta),
+                        0,
+                        in_date,
+                        true if c.internal else false,
+                        true if c.one_unit else false,
+                        false,
+                    )
                     for c in others
                 ],
             )

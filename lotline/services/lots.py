@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import builtins
-
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
 from lotline.models import Lot, Product, Scan
@@ -25,6 +23,7 @@ from lotline.rules.naming import (
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, require_lots_enabled
 from lotline.services.sequences import take
+from lotline.store.bulk import insert_rows, stored
 from lotline.store.schema import lots, products
 
 LotRef = Lot | str
@@ -75,11 +74,6 @@ def get_lot(conn: Connection, product: Product, ref: LotRef) -> Lot:
     return found
 
 
-def _insert_statement(conn: Connection) -> Any:
-    ins = postgresql.insert(lots) if conn.dialect.name == "postgresql" else sqlite.insert(lots)
-    return ins.on_conflict_do_nothing(index_elements=[lots.c.product_id, lots.c.name])
-
-
 def ensure_lots(
     conn: Connection,
     product: Product,
@@ -89,31 +83,45 @@ def ensure_lots(
 ) -> dict[str, int]:
     """The ids of ``names`` for ``product``, creating the missing lots in bulk.
 
-    Names must already be validated. Existing lots are kept as they are.
+    Names must already be validated. Existing lots are kept as they are. A fixed
+    number of statements: the newest id before, one bulk insert that skips names
+    the product has, one read of the new ids, and a read of the names that existed.
     """
     if not names:
         return {}
-    now = utcnow()
     dates = dates or {}
-    rows = [
-        {
-            "product_id": product.id,
-            "name": name,
-            "created_at": now,
-            **{key: dates.get(name, {}).get(key) for key in LOT_DATES},
-        }
-        for name in names
-    ]
-    created = conn.execute(_insert_statement(conn).returning(lots.c.id, lots.c.name), rows).all()
-    ids = {row.name: row.id for row in created}
-    existing = [name for name in names if name not in ids]
-    for start in range(0, len(existing), 5000):
-        chunk = existing[start : start + 5000]
+    newest_before = conn.execute(select(func.coalesce(func.max(lots.c.id), 0))).scalar_one()
+    now = stored(conn, lots.c.created_at, utcnow())
+
+    def day(name: str, key: str) -> object:
+        value = dates.get(name, {}).get(key)
+        return stored(conn, lots.c[key], value) if value is not None else None
+
+    columns = ("product_id", "name", "created_at", *LOT_DATES)
+    rows = (
+        [(product.id, name, now, *(day(name, key) for key in LOT_DATES)) for name in names]
+        if dates
+        else [(product.id, name, now, None, None, None, None) for name in names]
+    )
+    insert_rows(conn, lots, columns, rows, on_conflict_do_nothing=("product_id", "name"))
+    wanted = set(names)
+    ids = {
+        row.name: row.id
+        for row in conn.execute(
+            select(lots.c.id, lots.c.name).where(
+                lots.c.product_id == product.id, lots.c.id > newest_before
+            )
+        )
+        if row.name in wanted
+    }
+    existing = [name for name in wanted if name not in ids]
+    for start in range(0, len(existing), 30000):
         ids.update(
             (row.name, row.id)
             for row in conn.execute(
                 select(lots.c.id, lots.c.name).where(
-                    lots.c.product_id == product.id, lots.c.name.in_(chunk)
+                    lots.c.product_id == product.id,
+                    lots.c.name.in_(existing[start : start + 30000]),
                 )
             )
         )

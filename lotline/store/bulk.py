@@ -1,0 +1,49 @@
+"""Bulk writes without per-row parameter processing.
+
+SQLAlchemy processes every parameter of every row of an executemany (type
+conversion, key mapping), which costs more than SQLite's own insert for
+thousands of rows. Here the statement is compiled once for the connection's
+dialect and the driver receives plain tuples; callers convert values to their
+stored form with ``stored`` (once per distinct value where they can).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table
+
+
+def stored(conn: Connection, column: Column[Any], value: Any) -> Any:
+    """``value`` as the driver receives it for ``column`` (Quantity -> int, datetime -> ...)."""
+    processor = column.type._cached_bind_processor(conn.dialect)
+    return processor(value) if processor is not None else value
+
+
+def _placeholders(conn: Connection, count: int) -> str:
+    style = conn.dialect.paramstyle
+    marker = "?" if style == "qmark" else "%s"
+    if style not in ("qmark", "format", "pyformat"):
+        raise NotImplementedError(f"paramstyle {style} is not supported")
+    return ", ".join([marker] * count)
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    on_conflict_do_nothing: Sequence[str] | None = None,
+) -> None:
+    """INSERT ``rows`` (tuples of stored values, in ``columns`` order) in one executemany."""
+    if not rows:
+        return
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({_placeholders(conn, len(columns))})"
+    )
+    if on_conflict_do_nothing is not None:
+        sql += f" ON CONFLICT ({', '.join(on_conflict_do_nothing)}) DO NOTHING"
+    conn.exec_driver_sql(sql, list(rows))
