@@ -18,7 +18,7 @@ import builtins
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 from typing import Any
 
@@ -63,6 +63,7 @@ from lotline.services.locations import PRODUCTION, STOCK, get_location, location
 from lotline.services.lots import ensure_lots, get_lot, next_names, require_tracked
 from lotline.services.operations import DOCUMENT_PREFIXES
 from lotline.services.sequences import next_document_name
+from lotline.store.bulk import insert_dicts, newest_id, rows_after
 from lotline.store.schema import (
     bom_lines,
     boms,
@@ -398,7 +399,7 @@ def _confirm(conn: Connection, row: RowMapping) -> None:
             for p in picks
         )
     if detail_rows:
-        conn.execute(insert(move_details), detail_rows)
+        insert_dicts(conn, move_details, detail_rows)
     conn.execute(update(operations).where(operations.c.id == row["id"]).values(state="confirmed"))
 
 
@@ -435,10 +436,14 @@ def _insert_moves(
                 "sequence": len(needs),
             }
         )
-    returned = conn.execute(
-        insert(moves).returning(moves.c.id, moves.c.operation_id, moves.c.sequence), rows
-    ).all()
-    return {(r.operation_id, r.sequence): r.id for r in returned}
+    newest = newest_id(conn, moves)
+    insert_dicts(conn, moves, rows)
+    ours = {operation_id for operation_id, *_ in orders}
+    return {
+        (r.operation_id, r.sequence): r.id
+        for r in rows_after(conn, moves, newest, moves.c.operation_id, moves.c.sequence)
+        if r.operation_id in ours
+    }
 
 
 # --- stock taken for components ----------------------------------------------------------
@@ -732,11 +737,13 @@ def _execute(
     )
     ids_by_name: dict[str, int] = {}
     if new_rows:
+        newest = newest_id(conn, operations)
+        insert_dicts(conn, operations, new_rows)
+        names = {r["name"] for r in new_rows}
         ids_by_name = {
             r.name: r.id
-            for r in conn.execute(
-                insert(operations).returning(operations.c.id, operations.c.name), new_rows
-            )
+            for r in rows_after(conn, operations, newest, operations.c.name)
+            if r.name in names
         }
     unit_ids = [row["id"], *(ids_by_name[r["name"]] for r in new_rows[: len(units) - 1])]
     remainder_id = ids_by_name[new_rows[-1]["name"]] if remainder > 0 else None
@@ -784,6 +791,7 @@ def _execute(
                         production.id,
                         move_id,
                         unreserve=take.quantity,
+                        operation_id=op_id,
                     )
                 )
                 if take.lot_id is not None:
@@ -806,6 +814,7 @@ def _execute(
                 production.id,
                 row["destination_id"],
                 move_ids[(op_id, len(bom.lines))],
+                operation_id=op_id,
             )
         )
     released: dict[int, list[Pick]] = defaultdict(list)
@@ -828,19 +837,13 @@ def _execute(
         if picks:
             reservations.release(conn, products_by_id(conn, {pid})[pid], picks)
     if details:
-        conn.execute(insert(move_details), details)
+        insert_dicts(conn, move_details, details)
 
     # 4. the ledger and the genealogy
     if complete:
-        if split:
-            order_of_move = {move_id: order for (order, _), move_id in move_ids.items()}
-            postings = [
-                replace(p, operation_id=order_of_move[p.move_id]) if p.move_id is not None else p
-                for p in postings
-            ]
         ledger.post(conn, row["id"], postings, user=user, at=now)
         if links:
-            conn.execute(insert(lot_links), links)
+            insert_dicts(conn, lot_links, links)
     return unit_ids
 
 

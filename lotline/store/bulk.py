@@ -9,10 +9,10 @@ stored form with ``stored`` (once per distinct value where they can).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table
+from sqlalchemy import Column, Connection, Row, Table, func, select
 
 
 def stored(conn: Connection, column: Column[Any], value: Any) -> Any:
@@ -47,3 +47,38 @@ def insert_rows(
     if on_conflict_do_nothing is not None:
         sql += f" ON CONFLICT ({', '.join(on_conflict_do_nothing)}) DO NOTHING"
     conn.exec_driver_sql(sql, list(rows))
+
+
+def insert_dicts(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT dict rows (all with the keys of the first) in one executemany.
+
+    Values are converted by each column's type once per value, without
+    SQLAlchemy's per-row parameter handling.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    converted: list[list[Any]] = []
+    for name in columns:
+        values = [row[name] for row in rows]
+        processor = table.c[name].type._cached_bind_processor(conn.dialect)
+        if processor is not None:
+            values = [None if value is None else processor(value) for value in values]
+        converted.append(values)
+    tuples = list(zip(*converted, strict=True))
+    insert_rows(conn, table, columns, tuples)
+
+
+def newest_id(conn: Connection, table: Table) -> int:
+    """The highest id of ``table`` now: rows inserted next have higher ids."""
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+
+
+def rows_after(
+    conn: Connection, table: Table, newest: int, *columns: Column[Any]
+) -> list[Row[Any]]:
+    """``id`` and ``columns`` of the rows inserted after ``newest_id`` was read.
+
+    Other transactions may have inserted some of them too: filter on your own keys.
+    """
+    return list(conn.execute(select(table.c.id, *columns).where(table.c.id > newest)))
