@@ -38,6 +38,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -114,99 +115,162 @@ def _none(type_: Any = String) -> Any:
     return cast(null(), type_)
 
 
-def trace_statement(root_id: int, direction: Direction) -> Any:
+COLUMNS = ("kind", "lot_id", "parent_id", "units", "document", "date", "partner", "location")
+
+
+def _labelled(*columns: Any) -> builtins.list[Any]:
+    names = (*COLUMNS, "product", "lot")
+    return [column.label(name) for column, name in zip(columns, names, strict=True)]
+
+
+def _per_lot(closure_lots: Any, query: Any, lateral: bool) -> Any:
+    """``query`` (which refers to closure_lots.lot_id) for every lot of the closure.
+
+    PostgreSQL gets a LATERAL subquery, so that it looks each lot up by index
+    whatever it estimates the size of the closure to be; SQLite plans the plain
+    join that way by itself and has no LATERAL.
+    """
+    if not lateral:
+        return query
+    # OFFSET 0 keeps PostgreSQL from flattening the LATERAL back into a hash join.
+    per_lot = query.offset(0).lateral()
+    return select(*per_lot.c).select_from(closure_lots).join(per_lot, true())
+
+
+def trace_statement(root_id: int, direction: Direction, *, lateral: bool = False) -> Any:
     """One statement: the closure's links and, per lot in it, its moves and its stock.
 
     Columns: kind, lot_id, parent_id, units (stored millionths), document, date,
     partner, location, product, lot. kind is "node" (one per closure row, with the
     link's quantity and manufacturing order), "origin" (a move line that brought
     the lot in), "to"/"from" (a move line to/from a customer) or "stock" (an
-    internal quant).
+    internal quant). ``lateral``: drive the per-lot lookups with LATERAL (PostgreSQL).
     """
     closure = closure_cte(root_id, direction)
-    in_closure = select(closure.c.lot_id)
     src, dst = aliased(locations), aliased(locations)
-    nodes = (
-        select(
-            _text("'node'").label("kind"),
-            closure.c.lot_id,
-            closure.c.parent_id,
-            closure.c.units,
-            operations.c.name.label("document"),
-            operations.c.done_at.label("date"),
-            _none().label("partner"),
-            _none().label("location"),
-            products.c.code.label("product"),
-            lots.c.name.label("lot"),
+    made_by = operations.alias("made_by")
+    if lateral:
+        # One primary-key lookup per closure row, whatever the closure's estimated size.
+        def by_id(column: Any, key: Any, id_column: Any) -> Any:
+            return select(column).where(id_column == key).scalar_subquery()
+
+        product_code = (
+            select(products.c.code)
+            .join(lots, lots.c.product_id == products.c.id)
+            .where(lots.c.id == closure.c.lot_id)
+            .scalar_subquery()
         )
-        .select_from(closure)
-        .join(lots, lots.c.id == closure.c.lot_id)
-        .join(products, products.c.id == lots.c.product_id)
-        .outerjoin(operations, operations.c.id == closure.c.operation_id)
-    )
-    # Two branches so that an index on (lot_id, source_id) and one on (lot_id,
-    # destination_id) can skip a component lot's consumption lines.
+        nodes = select(
+            *_labelled(
+                _text("'node'"),
+                closure.c.lot_id,
+                closure.c.parent_id,
+                closure.c.units,
+                by_id(made_by.c.name, closure.c.operation_id, made_by.c.id),
+                by_id(made_by.c.done_at, closure.c.operation_id, made_by.c.id),
+                _none(),
+                _none(),
+                product_code,
+                by_id(lots.c.name, closure.c.lot_id, lots.c.id),
+            )
+        ).select_from(closure)
+    else:
+        nodes = (
+            select(
+                *_labelled(
+                    _text("'node'"),
+                    closure.c.lot_id,
+                    closure.c.parent_id,
+                    closure.c.units,
+                    made_by.c.name,
+                    made_by.c.done_at,
+                    _none(),
+                    _none(),
+                    products.c.code,
+                    lots.c.name,
+                )
+            )
+            .select_from(closure)
+            .join(lots, lots.c.id == closure.c.lot_id)
+            .join(products, products.c.id == lots.c.product_id)
+            .outerjoin(made_by, made_by.c.id == closure.c.operation_id)
+        )
     closure_lots = select(closure.c.lot_id).distinct().subquery("closure_lots")
+    # Two move-line branches, so that indexes on (lot_id, source_id) and (lot_id,
+    # destination_id) can skip the consumption lines of a component lot.
     special_sources = select(locations.c.id).where(
         locations.c.usage.in_((*ORIGIN_USAGES, CUSTOMER))
     )
     customer_places = select(locations.c.id).where(locations.c.usage == CUSTOMER)
     arrivals = (
         select(
-            case((src.c.usage == CUSTOMER, _text("'from'")), else_=_text("'origin'")),
-            move_lines.c.lot_id,
-            _none(Integer),
-            type_coerce(move_lines.c.quantity, BigInteger),
-            operations.c.name,
-            move_lines.c.done_at,
-            operations.c.partner,
-            src.c.full_name,
-            _none(),
-            _none(),
+            *_labelled(
+                case((src.c.usage == CUSTOMER, _text("'from'")), else_=_text("'origin'")),
+                move_lines.c.lot_id,
+                _none(Integer),
+                type_coerce(move_lines.c.quantity, BigInteger),
+                operations.c.name,
+                move_lines.c.done_at,
+                operations.c.partner,
+                src.c.full_name,
+                _none(),
+                _none(),
+            )
         )
-        .select_from(closure_lots)
-        .join(move_lines, move_lines.c.lot_id == closure_lots.c.lot_id)
+        .select_from(move_lines)
         .join(src, src.c.id == move_lines.c.source_id)
         .join(operations, operations.c.id == move_lines.c.operation_id)
-        .where(move_lines.c.source_id.in_(special_sources))
+        .where(
+            move_lines.c.lot_id == closure_lots.c.lot_id,
+            move_lines.c.source_id.in_(special_sources),
+        )
     )
     deliveries = (
         select(
-            _text("'to'"),
-            move_lines.c.lot_id,
-            _none(Integer),
-            type_coerce(move_lines.c.quantity, BigInteger),
-            operations.c.name,
-            move_lines.c.done_at,
-            operations.c.partner,
-            dst.c.full_name,
-            _none(),
-            _none(),
+            *_labelled(
+                _text("'to'"),
+                move_lines.c.lot_id,
+                _none(Integer),
+                type_coerce(move_lines.c.quantity, BigInteger),
+                operations.c.name,
+                move_lines.c.done_at,
+                operations.c.partner,
+                dst.c.full_name,
+                _none(),
+                _none(),
+            )
         )
-        .select_from(closure_lots)
-        .join(move_lines, move_lines.c.lot_id == closure_lots.c.lot_id)
+        .select_from(move_lines)
         .join(dst, dst.c.id == move_lines.c.destination_id)
         .join(operations, operations.c.id == move_lines.c.operation_id)
-        .where(move_lines.c.destination_id.in_(customer_places))
+        .where(
+            move_lines.c.lot_id == closure_lots.c.lot_id,
+            move_lines.c.destination_id.in_(customer_places),
+        )
     )
     stock = (
         select(
-            _text("'stock'"),
-            quants.c.lot_id,
-            _none(Integer),
-            type_coerce(quants.c.quantity, BigInteger),
-            _none(),
-            quants.c.in_date,
-            _none(),
-            locations.c.full_name,
-            _none(),
-            _none(),
+            *_labelled(
+                _text("'stock'"),
+                quants.c.lot_id,
+                _none(Integer),
+                type_coerce(quants.c.quantity, BigInteger),
+                _none(),
+                quants.c.in_date,
+                _none(),
+                locations.c.full_name,
+                _none(),
+                _none(),
+            )
         )
         .select_from(quants)
         .join(locations, locations.c.id == quants.c.location_id)
-        .where(quants.c.lot_id.in_(in_closure), quants.c.internal, quants.c.quantity > 0)
+        .where(quants.c.lot_id == closure_lots.c.lot_id, quants.c.internal, quants.c.quantity > 0)
     )
-    return union_all(nodes, arrivals, deliveries, stock)
+    return union_all(
+        nodes,
+        *(_per_lot(closure_lots, branch, lateral) for branch in (arrivals, deliveries, stock)),
+    )
 
 
 # --- assembling the rows ------------------------------------------------------------
@@ -296,7 +360,8 @@ class Genealogy:
         made_by: dict[int, tuple[str | None, datetime | None]] = {}
         pending = []
         down = direction == "down"
-        for row in conn.execute(trace_statement(root_id, direction)):
+        lateral = conn.dialect.name == "postgresql"
+        for row in conn.execute(trace_statement(root_id, direction, lateral=lateral)):
             kind, lot_id, parent_id, units, document, date, partner, location, code, name = row
             if kind != "node":
                 pending.append(row)
