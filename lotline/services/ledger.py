@@ -42,7 +42,7 @@ from lotline.models import CheckDifference, CheckReport, Location, Product
 from lotline.rules.quantities import to_storage
 from lotline.services.catalog import products_by_id
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
-from lotline.store.bulk import insert_rows, stored
+from lotline.store.bulk import insert_rows, marker, stored
 from lotline.store.schema import locations, lots, move_lines, products, quants
 
 ONE = Decimal(1)
@@ -252,10 +252,6 @@ _TAKE = (
 )
 
 
-def _marker(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 def _apply(
     conn: Connection,
     changes: list[_QuantChange],
@@ -271,12 +267,12 @@ def _apply(
     takes = [c for c in changes if c.guarded or c.unreserve]
     others = [c for c in changes if not (c.guarded or c.unreserve)]
     true, false = (stored(conn, quants.c.guarded, flag) for flag in (True, False))
-    marker = _marker(conn)
+    mark = marker(conn)
     savepoint = conn.begin_nested()
     try:
         if takes:
             result = conn.exec_driver_sql(
-                _TAKE.format(m=marker),
+                _TAKE.format(m=mark),
                 [
                     (
                         to_storage(c.delta),
@@ -294,7 +290,7 @@ def _apply(
         if others:
             in_date = stored(conn, quants.c.in_date, at)
             conn.exec_driver_sql(
-                _UPSERT.format(marks=", ".join([marker] * 10)),
+                _UPSERT.format(marks=", ".join([mark] * 10)),
                 [
                     (
                         c.product_id,

@@ -10,14 +10,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from lotline.errors import Conflict
 from lotline.models import Location, Product
 from lotline.rules.allocation import Candidate, Pick, allocate
+from lotline.rules.quantities import to_storage
 from lotline.services.locations import subtree_path
-from lotline.store.schema import Quantity, locations, lots, quants
+from lotline.store.bulk import marker
+from lotline.store.schema import locations, lots, quants
 
 
 def candidates(
@@ -92,33 +94,25 @@ def release(conn: Connection, product: Product, picks: Sequence[Pick]) -> None:
 
 
 _CHANGE = (
-    update(quants)
-    .where(
-        quants.c.product_id == bindparam("b_product"),
-        quants.c.location_id == bindparam("b_location"),
-        quants.c.lot_key == bindparam("b_lot_key"),
-    )
-    .values(reserved_quantity=quants.c.reserved_quantity + bindparam("b_delta", type_=Quantity))
+    "UPDATE quants SET reserved_quantity = reserved_quantity + {m} "
+    "WHERE product_id = {m} AND location_id = {m} AND lot_key = {m}"
 )
 
 
 def _change(conn: Connection, product: Product, picks: Sequence[Pick], sign: int) -> None:
     net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    names: dict[tuple[int, int], str | None] = {}
     for pick in picks:
-        key = (pick.location_id, pick.lot_id or 0)
-        net[key] += sign * pick.quantity
-        names[key] = pick.lot_name
+        net[(pick.location_id, pick.lot_id or 0)] += sign * pick.quantity
     rows = [
-        {"b_product": product.id, "b_location": loc, "b_lot_key": key, "b_delta": delta}
-        for (loc, key), delta in sorted(net.items())
+        (to_storage(delta), product.id, location_id, lot_key)
+        for (location_id, lot_key), delta in sorted(net.items())
         if delta
     ]
     if not rows:
         return
     savepoint = conn.begin_nested()
     try:
-        result = conn.execute(_CHANGE, rows)
+        result = conn.exec_driver_sql(_CHANGE.format(m=marker(conn)), rows)
         if result.rowcount != len(rows):
             raise Conflict(
                 f"Some stock of {product.code} to reserve is no longer there; "

@@ -57,6 +57,7 @@ from lotline.services.operations import (
 )
 from lotline.services.reservations import candidates, hold, release
 from lotline.services.sequences import next_document_name
+from lotline.store.bulk import insert_dicts
 from lotline.store.schema import locations as locations_table
 from lotline.store.schema import lots, move_details, move_lines, moves, operations, products
 
@@ -389,7 +390,7 @@ def _create(
         for name, quantity in line.details
     ]
     if rows:
-        conn.execute(insert(move_details), rows)
+        insert_dicts(conn, move_details, rows)
     return load_document(conn, operation_id)
 
 
@@ -658,7 +659,7 @@ def _reserve(
             )
         )
     if new_rows:
-        conn.execute(insert(move_details), new_rows)
+        insert_dicts(conn, move_details, new_rows)
     return fully, bool(replaced or new_rows)
 
 

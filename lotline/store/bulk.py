@@ -21,12 +21,14 @@ def stored(conn: Connection, column: Column[Any], value: Any) -> Any:
     return processor(value) if processor is not None else value
 
 
-def _placeholders(conn: Connection, count: int) -> str:
+def marker(conn: Connection) -> str:
+    """The driver's parameter placeholder: "?" for SQLite, "%s" for psycopg."""
     style = conn.dialect.paramstyle
-    marker = "?" if style == "qmark" else "%s"
-    if style not in ("qmark", "format", "pyformat"):
-        raise NotImplementedError(f"paramstyle {style} is not supported")
-    return ", ".join([marker] * count)
+    if style == "qmark":
+        return "?"
+    if style in ("format", "pyformat"):
+        return "%s"
+    raise NotImplementedError(f"paramstyle {style} is not supported")
 
 
 def insert_rows(
@@ -42,7 +44,7 @@ def insert_rows(
         return
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({_placeholders(conn, len(columns))})"
+        f"VALUES ({', '.join([marker(conn)] * len(columns))})"
     )
     if on_conflict_do_nothing is not None:
         sql += f" ON CONFLICT ({', '.join(on_conflict_do_nothing)}) DO NOTHING"
