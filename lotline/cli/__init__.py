@@ -8,11 +8,13 @@ from __future__ import annotations
 import sys
 
 import lotline.cli.adjustments  # registers its commands
-import lotline.cli.lots  # noqa: F401  (registers its commands)
-import lotline.cli.trace  # noqa: F401  (registers its commands)
+import lotline.cli.lots
+import lotline.cli.trace
 import lotline.cli.transfers  # noqa: F401  (registers its commands)
-from lotline.cli import catalog  # noqa: F401  (registers its commands)
-from lotline.cli import manufacturing  # noqa: F401  (registers its commands)
+from lotline.cli import (
+    catalog,  # noqa: F401  (registers its commands)
+    manufacturing,  # noqa: F401  (registers its commands)
+)
 from lotline.cli.common import app
 
 __all__ = ["app", "main"]

@@ -9,11 +9,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from rich.text import Text
 
 import lotline
 from lotline.cli.catalog import products_app
-from lotline.cli.common import DbOption, app, console, err_console, quant_table, quantity_text, run
+from lotline.cli.common import (
+    DbOption,
+    app,
+    cells,
+    console,
+    fail,
+    quant_table,
+    quantity_text,
+    run,
+    say,
+)
 from lotline.models import Count, MoveLine, Operation
 from lotline.rules.lists import read_serials_file
 from lotline.rules.quantities import QuantityInput
@@ -22,20 +31,6 @@ LotOption = Annotated[str | None, typer.Option("--lot", help="Lot or serial numb
 ReasonOption = Annotated[
     str | None, typer.Option(help="Reference of the adjustment (default: Odoo's wording)")
 ]
-
-
-def _say(message: str) -> None:
-    """Print text that may hold names such as "[reverted]" without reading them as markup."""
-    console.print(message, markup=False, highlight=False)
-
-
-def _fail(message: str) -> None:
-    err_console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
-    raise typer.Exit(2)
-
-
-def _cells(*values: str) -> list[Text]:
-    return [Text(value) for value in values]
 
 
 def _done(operation: Operation) -> str:
@@ -57,9 +52,9 @@ def adjust(
     )
     what = f"{product} {lot}" if lot else product
     if operation is None:
-        _say(f"Nothing to adjust: {quantity} of {what} already on hand at {location}.")
+        say(f"Nothing to adjust: {quantity} of {what} already on hand at {location}.")
         return
-    _say(f"{_done(operation)}: {what} at {location} set to {quantity}.")
+    say(f"{_done(operation)}: {what} at {location} set to {quantity}.")
 
 
 @app.command("count")
@@ -73,7 +68,7 @@ def count_command(
     """Record a counted quantity without moving stock (physical inventory)."""
     counted = run(lambda a: a.adjustments.count(product, location, quantity, lot), db)
     what = f"{counted.product} {counted.lot}" if counted.lot else counted.product
-    _say(
+    say(
         f"Counted {quantity_text(counted.counted)} of {what} at {counted.location} "
         f"(on hand {quantity_text(counted.on_hand)}, "
         f"difference {quantity_text(counted.difference)})."
@@ -87,7 +82,7 @@ def _counts_table(rows: Sequence[Count]) -> Table:
         table.add_column(column, justify="right" if column in columns[3:] else "left")
     for c in rows:
         table.add_row(
-            *_cells(
+            *cells(
                 c.product,
                 c.location,
                 c.lot or "",
@@ -119,15 +114,15 @@ def counts(
 ) -> None:
     """List the pending counts, or --set, --apply or --clear them."""
     if apply + clear + set_ > 1:
-        _fail("Choose one of --apply, --clear and --set.")
+        fail("Choose one of --apply, --clear and --set.")
     if apply:
         if product or location:
-            _fail("--apply applies every pending count; --product and --location are for --set.")
+            fail("--apply applies every pending count; --product and --location are for --set.")
         operation = run(lambda a: a.adjustments.apply(reason=reason, force=force), db)
         if operation is None:
             console.print("Counts applied; no on-hand quantity changed.")
         else:
-            _say(f"{_done(operation)}: the counted quantities are on hand now.")
+            say(f"{_done(operation)}: the counted quantities are on hand now.")
         return
     if clear:
         dropped = run(lambda a: a.adjustments.clear(product, location), db)
@@ -147,7 +142,7 @@ def counts(
 def revert(operation: str, db: DbOption = None) -> None:
     """Undo a done inventory adjustment with a new one ("<reference> [reverted]")."""
     done = run(lambda a: a.adjustments.revert(operation), db)
-    _say(f"{_done(done)} reverts {operation}.")
+    say(f"{_done(done)} reverts {operation}.")
 
 
 def _history_table(rows: Sequence[MoveLine], title: str) -> Table:
@@ -158,7 +153,7 @@ def _history_table(rows: Sequence[MoveLine], title: str) -> Table:
     table.add_column("User")
     for line in rows:
         table.add_row(
-            *_cells(
+            *cells(
                 line.date.strftime("%Y-%m-%d %H:%M:%S"),
                 line.reference,
                 line.operation,
@@ -189,13 +184,13 @@ def products_set_tracking(code: str, tracking: str, db: DbOption = None) -> None
     """Track a product by lot or serial number, or not at all ("none")."""
     warnings = run(lambda a: a.products.set_tracking(code, tracking), db)
     if tracking == "none":
-        _say(f"Product {code} is no longer tracked.")
+        say(f"Product {code} is no longer tracked.")
     else:
-        _say(f"Product {code} is now tracked by {tracking}.")
+        say(f"Product {code} is now tracked by {tracking}.")
     if warnings:
         console.print(f"[yellow]Warning:[/] {escape(warnings[0])}", highlight=False)
         for line in warnings[1:]:
-            _say(f"  - {line}")
+            say(f"  - {line}")
 
 
 @app.command("stock-untracked")
@@ -218,7 +213,7 @@ def _parse_lots(items: Sequence[str]) -> dict[str, str]:
         if not sep:
             name, quantity = item, "1"
         if name.strip() in parsed:
-            _fail(f"--lot {name.strip()} is given twice; give each lot once with its quantity.")
+            fail(f"--lot {name.strip()} is given twice; give each lot once with its quantity.")
         parsed[name.strip()] = quantity
     return parsed
 
@@ -243,7 +238,7 @@ def assign_lots(
     """Give lot/serial numbers to the stock without one at a location (one adjustment)."""
     ways = [bool(lot), first_serial is not None or count is not None, serials_file is not None]
     if sum(ways) != 1:
-        _fail(
+        fail(
             "Give the lots one way: --lot NAME:QTY (repeated), --first-serial X --count N, "
             "or --serials-file FILE."
         )
@@ -258,7 +253,7 @@ def assign_lots(
         )
 
     operation = run(action, db)
-    _say(
+    say(
         f"{_done(operation)}: the stock of {product} without a lot/serial number at "
         f"{location} now has lot/serial numbers."
     )

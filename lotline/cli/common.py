@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import lotline
 from lotline.errors import LotlineError
@@ -59,8 +60,23 @@ def run(action: Callable[[lotline.Lotline], T], db: str | None = None) -> T:
         with open_app(db) as opened:
             return action(opened)
     except LotlineError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
+        fail(str(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """Print a refusal (names such as "[reverted]" stay as they are) and exit with 2."""
+    err_console.print(Text.assemble(("Error: ", "bold red"), message), highlight=False)
+    raise typer.Exit(2)
+
+
+def say(message: str) -> None:
+    """Print text that may hold names such as "[A]" without reading them as markup."""
+    console.print(Text(message), highlight=False)
+
+
+def cells(*values: str) -> list[Text]:
+    """Table cells shown verbatim, never read as markup."""
+    return [Text(value) for value in values]
 
 
 def quantity_text(value: Decimal) -> str:
@@ -73,11 +89,13 @@ def quant_table(rows: Sequence[Quant], title: str = "Stock") -> Table:
         table.add_column(column, justify="right" if column in ("On Hand", "Reserved") else "left")
     for q in rows:
         table.add_row(
-            q.product,
-            q.location,
-            q.lot or "",
-            quantity_text(q.quantity),
-            quantity_text(q.reserved_quantity) if q.reserved_quantity else "",
+            *cells(
+                q.product,
+                q.location,
+                q.lot or "",
+                quantity_text(q.quantity),
+                quantity_text(q.reserved_quantity) if q.reserved_quantity else "",
+            )
         )
     return table
 
@@ -87,5 +105,5 @@ def product_table(rows: Iterable[Product]) -> Table:
     for column in ("Code", "Name", "Unit", "Tracking", "GTIN"):
         table.add_column(column)
     for p in rows:
-        table.add_row(p.code, p.name, p.unit, p.tracking, p.gtin or "")
+        table.add_row(*cells(p.code, p.name, p.unit, p.tracking, p.gtin or ""))
     return table

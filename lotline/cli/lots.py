@@ -9,7 +9,7 @@ from rich.table import Table
 
 import lotline.rules.naming
 from lotline.app import Lotline
-from lotline.cli.common import DbOption, app, console, err_console, run
+from lotline.cli.common import DbOption, app, cells, console, fail, run
 from lotline.cli.trace import lots_app
 from lotline.errors import LotlineError, NotFound
 from lotline.models import Product, Scan
@@ -21,8 +21,7 @@ def lots_generate(first: str, count: int) -> None:
     try:
         names = lotline.rules.naming.generate_names(first, count)
     except LotlineError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        fail(str(exc))
     console.file.write("\n".join(names) + "\n")
 
 
@@ -66,7 +65,7 @@ def scan(
     ]
     for field, value in rows:
         if value:
-            table.add_row(field, value)
+            table.add_row(*cells(field, value))
     if result.gtin and product is None:
         table.add_row("Product", "no product has this GTIN")
     console.print(table)

@@ -172,6 +172,16 @@ def _validate(
             f"{describe_quantity(posting.quantity)} moved from {source.full_name} "
             f"to {destination.full_name}."
         )
+    if (
+        posting.lot_id is not None
+        and not product.is_tracked
+        and (destination.usage in STOCK_KEEPING)
+    ):
+        raise InvalidInput(
+            f"Product {product.code} is not tracked by lots or serial numbers, so no lot "
+            f"can enter {destination.full_name}; move it without a lot, or set its "
+            "tracking first. (Lots left from before can still be taken out of stock.)"
+        )
     if product.tracking == "serial" and posting.lot_id is not None and posting.quantity != ONE:
         raise InvalidQuantity(
             f"Product {product.code} is tracked by unique serial number: each serial "

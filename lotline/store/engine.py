@@ -20,6 +20,7 @@ from lotline.errors import (
     DuplicateLocation,
     DuplicateLot,
     DuplicateProduct,
+    InvalidInput,
     LotlineError,
 )
 
@@ -125,6 +126,12 @@ def explain_integrity_error(exc: IntegrityError) -> LotlineError:
                 f"{subject} was just created by another user, so nothing was recorded; "
                 "look it up and use the existing one, or choose another name."
             )
+    if "lot_of_product" in constraint or "FOREIGN KEY constraint failed" in message:
+        return InvalidInput(
+            "A lot/serial number was given with a product it does not belong to (or a "
+            "document, product or location that does not exist); nothing was recorded. "
+            "Give each product its own lots."
+        )
     return Conflict(
         f"The database refused the change ({constraint or message}); nothing was recorded. "
         "Another user may have changed the same data: look again and retry."

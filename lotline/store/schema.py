@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -134,6 +135,8 @@ lots = Table(
     Column("removal_date", DateTime, nullable=True),
     Column("alert_date", DateTime, nullable=True),
     UniqueConstraint("product_id", "name"),
+    # lets rows that name a lot also name its product, checked by the database
+    UniqueConstraint("id", "product_id"),
 )
 
 boms = Table(
@@ -217,6 +220,11 @@ move_details = Table(
     Column("source_id", Integer, ForeignKey("locations.id"), nullable=False),
     Column("destination_id", Integer, ForeignKey("locations.id"), nullable=False),
     Column("reserved", Boolean, nullable=False, server_default=text("false")),
+    ForeignKeyConstraint(
+        ["lot_id", "product_id"],
+        ["lots.id", "lots.product_id"],
+        name="fk_move_details_lot_of_product",
+    ),
     CheckConstraint("quantity > 0", name="quantity_positive"),
 )
 
@@ -235,6 +243,11 @@ move_lines = Table(
     Column("user_name", String(128), nullable=False),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     CheckConstraint("source_id <> destination_id", name="distinct_locations"),
+    ForeignKeyConstraint(
+        ["lot_id", "product_id"],
+        ["lots.id", "lots.product_id"],
+        name="fk_move_lines_lot_of_product",
+    ),
     Index("ix_move_lines_product_id_lot_id", "product_id", "lot_id"),
 )
 
@@ -255,6 +268,9 @@ quants = Table(
     Column("one_unit", Boolean, nullable=False),
     Column("guarded", Boolean, nullable=False),
     UniqueConstraint("product_id", "location_id", "lot_key"),
+    ForeignKeyConstraint(
+        ["lot_id", "product_id"], ["lots.id", "lots.product_id"], name="fk_quants_lot_of_product"
+    ),
     CheckConstraint("quantity >= 0 OR NOT guarded", name="not_negative"),
     CheckConstraint(f"quantity <= {SCALE} OR NOT one_unit", name="serial_one_unit"),
     CheckConstraint("reserved_quantity >= 0", name="reserved_not_negative"),

@@ -79,3 +79,13 @@ def test_lotline_db_environment_variable_chooses_the_database(tmp_path: Path) ->
 def test_unreachable_database_is_named_without_password() -> None:
     code, out = lotline_cli("postgresql://u:hunter2@127.0.0.1:1/x", "init")
     assert code == 2 and "hunter2" not in out and "Cannot open the database" in out
+
+
+def test_names_with_brackets_are_printed_verbatim(db: str) -> None:
+    lotline_cli(db, "products", "add", "P", "Pen", "--tracking", "lot")
+    code, out = lotline_cli(db, "adjust", "P", "WH/Stock", "2", "--lot", "[A]")
+    assert code == 0
+    code, out = lotline_cli(db, "stock", "--product", "P")
+    assert "[A]" in out
+    code, out = lotline_cli(db, "products", "show", "[X]")
+    assert code == 2 and "'[X]'" in out

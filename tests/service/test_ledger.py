@@ -1,10 +1,16 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from lotline.app import Lotline
-from lotline.errors import InsufficientStock, InvalidQuantity, MissingLot, SerialAlreadyInStock
+from lotline.errors import (
+    InsufficientStock,
+    InvalidInput,
+    InvalidQuantity,
+    MissingLot,
+    SerialAlreadyInStock,
+)
 from lotline.store.schema import move_lines, quants
 from tests.conftest import StatementCounter
 from tests.support import move, post_lots, receive
@@ -155,3 +161,35 @@ def test_reserved_quantity_is_released_as_stock_leaves(products: Lotline) -> Non
         )
     [quant] = products.stock.quants(product="WOOD")
     assert (quant.quantity, quant.reserved_quantity) == (2, 0)
+
+
+def test_a_lot_cannot_be_posted_for_an_untracked_product(products: Lotline) -> None:
+    with pytest.raises(InvalidInput, match="SCREW is not tracked"):
+        receive(products, "SCREW", [("L-1", 3)])
+    assert products.stock.on_hand("SCREW") == 0
+
+
+def test_the_database_refuses_a_lot_of_another_product(products: Lotline) -> None:
+    from lotline.services import ledger
+    from lotline.services.base import utcnow
+    from lotline.services.catalog import get_product
+    from lotline.services.locations import get_location
+    from lotline.services.lots import ensure_lots
+
+    def post_wood_with_a_chair_serial(conn: Connection) -> None:
+        chair, wood = get_product(conn, "CHAIR"), get_product(conn, "WOOD")
+        serial = ensure_lots(conn, chair, ["SN1"])["SN1"]
+        op = post_lots(conn, "WOOD", [])
+        vendors, stock = get_location(conn, "Partners/Vendors"), get_location(conn, "WH/Stock")
+        ledger.post(
+            conn,
+            op,
+            [ledger.Posting(wood.id, serial, Decimal(1), vendors.id, stock.id)],
+            user="t",
+            at=utcnow(),
+        )
+
+    with pytest.raises(InvalidInput, match="does not belong"):
+        products.db.run(post_wood_with_a_chair_serial)
+    assert products.stock.on_hand("WOOD") == 0
+    assert products.lots.find("CHAIR") == []

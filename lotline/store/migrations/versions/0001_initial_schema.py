@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 18:35:03.391576
+Create Date: 2026-11-24 19:28:13.862905
 """
 
 from collections.abc import Sequence
@@ -113,6 +113,7 @@ def upgrade() -> None:
             ["product_id"], ["products.id"], name=op.f("fk_lots_product_id_products")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lots")),
+        sa.UniqueConstraint("id", "product_id", name=op.f("uq_lots_id_product_id")),
         sa.UniqueConstraint("product_id", "name", name=op.f("uq_lots_product_id_name")),
     )
     op.create_table(
@@ -261,6 +262,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["location_id"], ["locations.id"], name=op.f("fk_quants_location_id_locations")
         ),
+        sa.ForeignKeyConstraint(
+            ["lot_id", "product_id"],
+            ["lots.id", "lots.product_id"],
+            name="fk_quants_lot_of_product",
+        ),
         sa.ForeignKeyConstraint(["lot_id"], ["lots.id"], name=op.f("fk_quants_lot_id_lots")),
         sa.ForeignKeyConstraint(
             ["product_id"], ["products.id"], name=op.f("fk_quants_product_id_products")
@@ -360,6 +366,11 @@ def upgrade() -> None:
             ["locations.id"],
             name=op.f("fk_move_details_destination_id_locations"),
         ),
+        sa.ForeignKeyConstraint(
+            ["lot_id", "product_id"],
+            ["lots.id", "lots.product_id"],
+            name="fk_move_details_lot_of_product",
+        ),
         sa.ForeignKeyConstraint(["lot_id"], ["lots.id"], name=op.f("fk_move_details_lot_id_lots")),
         sa.ForeignKeyConstraint(
             ["move_id"], ["moves.id"], name=op.f("fk_move_details_move_id_moves")
@@ -404,6 +415,11 @@ def upgrade() -> None:
             ["destination_id"],
             ["locations.id"],
             name=op.f("fk_move_lines_destination_id_locations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["lot_id", "product_id"],
+            ["lots.id", "lots.product_id"],
+            name="fk_move_lines_lot_of_product",
         ),
         sa.ForeignKeyConstraint(["lot_id"], ["lots.id"], name=op.f("fk_move_lines_lot_id_lots")),
         sa.ForeignKeyConstraint(
