@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+import lotline
 from lotline.app import Lotline
+from lotline.errors import LotlineError
 from lotline.services import ledger
 from lotline.services.base import utcnow
 from lotline.services.catalog import get_product
@@ -92,3 +95,29 @@ def tamper_quant(app: Lotline, product: str, quantity_units: int) -> None:
             ),
             {"units": quantity_units, "code": product},
         )
+
+
+def race(url: str, work: Callable[[Lotline, int], None]) -> list[BaseException | None]:
+    """Run ``work(app, index)`` on two connections released at the same instant.
+
+    Returns each side's refusal (a LotlineError) or None when it succeeded.
+    """
+    apps = [lotline.open(url, user=f"user{i}") for i in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[BaseException | None] = [None, None]
+
+    def attempt(index: int) -> None:
+        barrier.wait()
+        try:
+            work(apps[index], index)
+        except LotlineError as exc:
+            outcomes[index] = exc
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for opened in apps:
+        opened.close()
+    return outcomes

@@ -61,7 +61,7 @@ from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, products_by_id
 from lotline.services.locations import PRODUCTION, STOCK, get_location, locations_by_id
 from lotline.services.lots import ensure_lots, get_lot, next_names, require_tracked
-from lotline.services.operations import DOCUMENT_PREFIXES
+from lotline.services.operations import DOCUMENT_PREFIXES, operation_condition
 from lotline.services.sequences import next_document_name
 from lotline.store.bulk import insert_dicts, newest_id, rows_after
 from lotline.store.schema import (
@@ -210,14 +210,7 @@ def list_boms(conn: Connection, product: Product) -> list[Bom]:
 
 
 def _mo_row(conn: Connection, ref: MoRef | int) -> RowMapping:
-    if isinstance(ref, ManufacturingOrder):
-        condition = operations.c.id == ref.id
-    elif isinstance(ref, int) and not isinstance(ref, bool):
-        condition = operations.c.id == ref
-    elif isinstance(ref, str):
-        condition = operations.c.name == ref.strip()
-    else:
-        raise UnknownOperation(f"A manufacturing order is given by its name, not {ref!r}.")
+    condition = operation_condition(ref, "A manufacturing order")
     query = select(operations).where(operations.c.kind == KIND)
     row = conn.execute(query.where(condition)).mappings().first()
     if row is None and isinstance(ref, str):

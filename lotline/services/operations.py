@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, func, insert, select
 from sqlalchemy.orm import aliased
 
 from lotline.errors import UnknownOperation
@@ -65,16 +65,21 @@ def create_operation(
     return int(key[0])
 
 
+def operation_condition(ref: object, what: str = "A document") -> ColumnElement[bool]:
+    """The WHERE clause picking a document given as an object with an id, its name or id."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return operations.c.id == ref
+    if isinstance(ref, str):
+        return operations.c.name == ref.strip()
+    ref_id = getattr(ref, "id", None)
+    if isinstance(ref_id, int):
+        return operations.c.id == ref_id
+    raise UnknownOperation(f"{what} is given by its name, not {ref!r}.")
+
+
 def operation_row(conn: Connection, ref: OperationRef | int) -> RowMapping:
     """The operations row of a document given as an Operation, its name or its id."""
-    if isinstance(ref, Operation):
-        condition = operations.c.id == ref.id
-    elif isinstance(ref, int) and not isinstance(ref, bool):
-        condition = operations.c.id == ref
-    elif isinstance(ref, str):
-        condition = operations.c.name == ref.strip()
-    else:
-        raise UnknownOperation(f"A document is given by its name, not {ref!r}.")
+    condition = operation_condition(ref)
     row = conn.execute(select(operations).where(condition)).mappings().first()
     if row is None:
         raise UnknownOperation(

@@ -1,6 +1,5 @@
 """Receipts, deliveries and internal transfers with lots and serial numbers."""
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -16,13 +15,12 @@ from lotline.errors import (
     InvalidInput,
     InvalidQuantity,
     InvalidState,
-    LotlineError,
     MissingLot,
     SerialAlreadyInStock,
 )
 from lotline.models import Operation
 from lotline.store.schema import move_details, move_lines, operations, quants
-from tests.support import receive
+from tests.support import race, receive
 
 
 @pytest.fixture
@@ -584,28 +582,6 @@ def test_document_reads_use_a_fixed_number_of_queries(
 # --- two PostgreSQL connections -------------------------------------------------------
 
 
-def _race(url: str, work: Callable[[Lotline, int], None]) -> list[BaseException | None]:
-    apps = [lotline.open(url, user=f"user{i}") for i in range(2)]
-    barrier = threading.Barrier(2)
-    outcomes: list[BaseException | None] = [None, None]
-
-    def attempt(index: int) -> None:
-        barrier.wait()
-        try:
-            work(apps[index], index)
-        except LotlineError as exc:
-            outcomes[index] = exc
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for a in apps:
-        a.close()
-    return outcomes
-
-
 def test_two_connections_reserving_the_same_serial_at_once_one_wins(postgres_url: str) -> None:
     setup = lotline.open(postgres_url)
     setup.products.create("CHAIR", "Chair", "serial")
@@ -614,7 +590,7 @@ def test_two_connections_reserving_the_same_serial_at_once_one_wins(postgres_url
         setup.transfers.delivery([{"product": "CHAIR", "lots": ["SN-RACE"]}]).name for _ in range(2)
     ]
 
-    outcomes = _race(postgres_url, lambda app, i: app.transfers.reserve(documents[i]) and None)
+    outcomes = race(postgres_url, lambda app, i: app.transfers.reserve(documents[i]) and None)
     assert sum(o is None for o in outcomes) == 1
     assert any(isinstance(o, Conflict) for o in outcomes)
     states = sorted(setup.transfers.get(name).state for name in documents)
@@ -632,7 +608,7 @@ def test_two_connections_delivering_the_same_serial_at_once_one_wins(postgres_ur
         setup.transfers.delivery([{"product": "CHAIR", "lots": ["SN-RACE"]}]).name for _ in range(2)
     ]
 
-    outcomes = _race(postgres_url, lambda app, i: app.transfers.validate(documents[i]) and None)
+    outcomes = race(postgres_url, lambda app, i: app.transfers.validate(documents[i]) and None)
     assert sum(o is None for o in outcomes) == 1
     assert setup.stock.on_hand("CHAIR") == 0
     assert setup.stock.on_hand("CHAIR", "Partners/Customers") == 1
@@ -647,7 +623,7 @@ def test_two_connections_validating_the_same_receipt_at_once_post_it_once(
     setup.products.create("SCREW", "Screw", "none")
     name = setup.transfers.receipt([{"product": "SCREW", "quantity": 5}]).name
 
-    outcomes = _race(postgres_url, lambda app, i: app.transfers.validate(name) and None)
+    outcomes = race(postgres_url, lambda app, i: app.transfers.validate(name) and None)
     assert sum(o is None for o in outcomes) == 1
     assert any(isinstance(o, InvalidState) for o in outcomes)
     assert setup.stock.on_hand("SCREW") == 5
