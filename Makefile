@@ -23,8 +23,8 @@ run: install
 	$(BIN)/lotline --db sqlite:///$(DEMO_DB) check
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check lotline tests bench
+	$(BIN)/ruff format --check lotline tests bench
 	$(BIN)/mypy --strict lotline
 
 ## make test: lint, type check and the whole suite (SQLite, and PostgreSQL when reachable)
