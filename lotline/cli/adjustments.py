@@ -140,7 +140,7 @@ def counts(
 
 @app.command()
 def revert(operation: str, db: DbOption = None) -> None:
-    """Undo a done inventory adjustment with a new one ("<reference> [reverted]")."""
+    r"""Undo a done inventory adjustment with a new one ("<reference> \[reverted]")."""
     done = run(lambda a: a.adjustments.revert(operation), db)
     say(f"{_done(done)} reverts {operation}.")
 
