@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,10 +30,10 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
-    literal,
     literal_column,
     null,
     or_,
@@ -78,8 +78,9 @@ RECALL_COLUMNS = ("Product", "Lot/Serial Number", "Location", "Partner", "Docume
 # --- the statement ------------------------------------------------------------------
 
 
-def closure_cte(root_id: int, direction: Direction) -> CTE:
-    """Every link reachable from ``root_id``: (link_id, lot_id, parent_id, operation_id, units).
+def closure_cte(direction: Direction) -> CTE:
+    """Every link reachable from the lot bound as ``root_id``:
+    (link_id, lot_id, parent_id, operation_id, units).
 
     ``lot_id`` is a lot of the genealogy and ``parent_id`` the lot it hangs from in
     the tree; ``units`` is the link's quantity in stored millionths. The root's row
@@ -88,7 +89,7 @@ def closure_cte(root_id: int, direction: Direction) -> CTE:
     """
     anchor = select(
         cast(null(), Integer).label("link_id"),
-        cast(literal(root_id), Integer).label("lot_id"),
+        cast(bindparam("root_id", type_=Integer), Integer).label("lot_id"),
         cast(null(), Integer).label("parent_id"),
         cast(null(), Integer).label("operation_id"),
         cast(null(), BigInteger).label("units"),
@@ -137,8 +138,12 @@ def _per_lot(closure_lots: Any, query: Any, lateral: bool) -> Any:
     return select(*per_lot.c).select_from(closure_lots).join(per_lot, true())
 
 
-def trace_statement(root_id: int, direction: Direction, *, lateral: bool = False) -> Any:
+@cache
+def trace_statement(direction: Direction, *, lateral: bool = False) -> Any:
     """One statement: the closure's links and, per lot in it, its moves and its stock.
+
+    Built once per direction (building it costs more than running it); the root
+    lot is the bound parameter ``root_id``.
 
     Columns: kind, lot_id, parent_id, units (stored millionths), document, date,
     partner, location, product, lot. kind is "node" (one per closure row, with the
@@ -146,7 +151,7 @@ def trace_statement(root_id: int, direction: Direction, *, lateral: bool = False
     the lot in), "to"/"from" (a move line to/from a customer) or "stock" (an
     internal quant). ``lateral``: drive the per-lot lookups with LATERAL (PostgreSQL).
     """
-    closure = closure_cte(root_id, direction)
+    closure = closure_cte(direction)
     src, dst = aliased(locations), aliased(locations)
     made_by = operations.alias("made_by")
     if lateral:
@@ -365,7 +370,8 @@ class Genealogy:
             # The planner's guess at the closure's size is far too high, so it would
             # JIT-compile the statement: that costs more than running it.
             conn.exec_driver_sql("SET LOCAL jit = off")
-        for row in conn.execute(trace_statement(root_id, direction, lateral=lateral)):
+        statement = trace_statement(direction, lateral=lateral)
+        for row in conn.execute(statement, {"root_id": root_id}):
             kind, lot_id, parent_id, units, document, date, partner, location, code, name = row
             if kind != "node":
                 pending.append(row)
