@@ -21,6 +21,9 @@ def stored(conn: Connection, column: Column[Any], value: Any) -> Any:
     return processor(value) if processor is not None else value
 
 
+ANALYZE_AFTER = 1000
+
+
 def marker(conn: Connection) -> str:
     """The driver's parameter placeholder: "?" for SQLite, "%s" for psycopg."""
     style = conn.dialect.paramstyle
@@ -49,6 +52,11 @@ def insert_rows(
     if on_conflict_do_nothing is not None:
         sql += f" ON CONFLICT ({', '.join(on_conflict_do_nothing)}) DO NOTHING"
     conn.exec_driver_sql(sql, list(rows))
+    if len(rows) >= ANALYZE_AFTER and conn.dialect.name == "postgresql":
+        # Fresh statistics, and the foreign-key checks of the tables that refer to this
+        # one get planned again: planned while it was small, they would scan it whole
+        # for every row of the next bulk insert.
+        conn.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 def insert_dicts(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
