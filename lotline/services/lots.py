@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
-from lotline.models import Lot, Product, Scan
+from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.barcodes import parse_barcode
 from lotline.rules.lists import parse_list
 from lotline.rules.naming import (
@@ -22,6 +22,7 @@ from lotline.rules.naming import (
 )
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, require_lots_enabled
+from lotline.services.locations import LocationRef
 from lotline.services.sequences import take
 from lotline.store.bulk import insert_rows, stored
 from lotline.store.schema import lots, products
@@ -292,5 +293,3 @@ class LotsService(Service):
 
 # Names used only in annotations of LotsService.list (the dashboard lives in trace.py,
 # which imports this module).
-from lotline.models import LotRow  # noqa: E402
-from lotline.services.locations import LocationRef  # noqa: E402

@@ -366,10 +366,6 @@ class Genealogy:
         pending = []
         down = direction == "down"
         lateral = conn.dialect.name == "postgresql"
-        if lateral:
-            # The planner's guess at the closure's size is far too high, so it would
-            # JIT-compile the statement: that costs more than running it.
-            conn.exec_driver_sql("SET LOCAL jit = off")
         statement = trace_statement(direction, lateral=lateral)
         for row in conn.execute(statement, {"root_id": root_id}):
             kind, lot_id, parent_id, units, document, date, partner, location, code, name = row

@@ -65,7 +65,16 @@ def create(url: URL) -> Engine:
     """Create an engine with the settings lotline relies on for each backend."""
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # lotline's statements are short; JIT compiling a trace cost more than running it.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_engine(url: URL) -> Engine:

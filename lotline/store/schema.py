@@ -235,7 +235,7 @@ move_lines = Table(
     Column("operation_id", Integer, ForeignKey("operations.id"), nullable=False, index=True),
     Column("move_id", Integer, ForeignKey("moves.id"), nullable=True),
     Column("product_id", Integer, ForeignKey("products.id"), nullable=False),
-    Column("lot_id", Integer, ForeignKey("lots.id"), nullable=True, index=True),
+    Column("lot_id", Integer, ForeignKey("lots.id"), nullable=True),
     Column("quantity", Quantity, nullable=False),
     Column("source_id", Integer, ForeignKey("locations.id"), nullable=False),
     Column("destination_id", Integer, ForeignKey("locations.id"), nullable=False),
@@ -249,6 +249,9 @@ move_lines = Table(
         name="fk_move_lines_lot_of_product",
     ),
     Index("ix_move_lines_product_id_lot_id", "product_id", "lot_id"),
+    # where a lot came from and where it went, without reading all its other moves
+    Index("ix_move_lines_lot_id_source_id", "lot_id", "source_id"),
+    Index("ix_move_lines_lot_id_destination_id", "lot_id", "destination_id"),
 )
 
 quants = Table(

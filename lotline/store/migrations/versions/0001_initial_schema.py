@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 19:28:13.862905
+Create Date: 2026-11-24 19:58:51.267231
 """
 
 from collections.abc import Sequence
@@ -437,7 +437,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_move_lines")),
     )
     with op.batch_alter_table("move_lines", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_move_lines_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index(
+            "ix_move_lines_lot_id_destination_id", ["lot_id", "destination_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_move_lines_lot_id_source_id", ["lot_id", "source_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_move_lines_operation_id"), ["operation_id"], unique=False
         )
@@ -451,7 +456,8 @@ def downgrade() -> None:
     with op.batch_alter_table("move_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_move_lines_product_id_lot_id")
         batch_op.drop_index(batch_op.f("ix_move_lines_operation_id"))
-        batch_op.drop_index(batch_op.f("ix_move_lines_lot_id"))
+        batch_op.drop_index("ix_move_lines_lot_id_source_id")
+        batch_op.drop_index("ix_move_lines_lot_id_destination_id")
 
     op.drop_table("move_lines")
     with op.batch_alter_table("move_details", schema=None) as batch_op:
