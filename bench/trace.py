@@ -1,6 +1,6 @@
 """Trace speed on a large genealogy: downstream, upstream and recall of random lots.
 
-    python bench/trace.py [--db URL] [--finished 250000] [--samples 20] [--extra-indexes]
+    python bench/trace.py [--db URL] [--finished 250000] [--samples 20]
 
 Builds, with bulk inserts straight into lotline's tables, a 3-level genealogy:
 200 component lots (4 products, received from vendors), SUB lots made of 2
@@ -20,22 +20,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, insert, select, text
+from workload import fresh_database
 
 import lotline
 from lotline.store.schema import lot_links, lots, move_lines, operations, products, quants
@@ -44,33 +40,6 @@ COMPONENT_PRODUCTS = ("COMP-A", "COMP-B", "COMP-C", "COMP-D")
 COMPONENT_LOTS = 50  # per component product: 200 component lots
 CUSTOMERS = 500
 CHUNK = 20_000
-# Proposed for store/schema.py: let a trace skip a component lot's consumption lines.
-EXTRA_INDEXES = (
-    "CREATE INDEX ix_move_lines_lot_id_source_id ON move_lines (lot_id, source_id)",
-    "CREATE INDEX ix_move_lines_lot_id_destination_id ON move_lines (lot_id, destination_id)",
-)
-
-
-@contextmanager
-def fresh_database(url: str | None) -> Iterator[str]:
-    """A URL of an empty database, removed afterwards."""
-    if url is None or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="lotline-trace-") as folder:
-            yield f"sqlite:///{os.path.join(folder, 'trace.db')}"
-        return
-    schema = f"bench_trace_{uuid.uuid4().hex[:10]}"
-    parsed = make_url(url).set(drivername="postgresql+psycopg")
-    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield parsed.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 class Builder:
@@ -284,7 +253,7 @@ def measure(
     return {**timings(elapsed), "runs": len(calls), "mean_size": round(statistics.mean(sizes))}
 
 
-def run(url: str, finished: int, samples: int, seed: int, extra_indexes: bool) -> dict[str, Any]:
+def run(url: str, finished: int, samples: int, seed: int) -> dict[str, Any]:
     app = lotline.open(url, user="bench")
     app.settings.update(lots_and_serials=True)
     for code in COMPONENT_PRODUCTS:
@@ -298,9 +267,6 @@ def run(url: str, finished: int, samples: int, seed: int, extra_indexes: bool) -
         made = builder.build()
         counts = builder.write()
     with app.db.transaction() as conn:
-        if extra_indexes:
-            for sql in EXTRA_INDEXES:
-                conn.execute(text(sql))
         conn.execute(text("ANALYZE"))
     build_s = time.perf_counter() - started
     names = {
@@ -325,7 +291,6 @@ def run(url: str, finished: int, samples: int, seed: int, extra_indexes: bool) -
     result = {
         "engine": app.db.engine.dialect.name,
         "finished_serials": finished,
-        "extra_indexes": extra_indexes,
         "rows": counts,
         "build_s": round(build_s, 1),
         "downstream_component_lot": measure(
@@ -366,14 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finished", type=int, default=250_000, help="FIN serials to build")
     parser.add_argument("--samples", type=int, default=20, help="random lots per measure")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--extra-indexes",
-        action="store_true",
-        help="add the proposed move_lines (lot_id, source_id/destination_id) indexes",
-    )
     args = parser.parse_args(argv)
     with fresh_database(args.db) as url:
-        print(json.dumps(run(url, args.finished, args.samples, args.seed, args.extra_indexes)))
+        print(json.dumps(run(url, args.finished, args.samples, args.seed)))
     return 0
 
 
