@@ -20,15 +20,12 @@ from sqlalchemy import (
     Row,
     and_,
     delete,
-    desc,
     exists,
     func,
-    or_,
     select,
     true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from lotline.errors import (
     InvalidInput,
@@ -741,51 +738,16 @@ def history(
 ) -> list[MoveLine]:
     """The done move lines of a product (one lot, one place), newest first."""
     product = get_product(conn, product_ref)
-    source, destination = aliased(locations), aliased(locations)
-    query = (
-        select(
-            move_lines.c.id,
-            move_lines.c.done_at,
-            move_lines.c.quantity,
-            move_lines.c.user_name,
-            lots.c.name.label("lot_name"),
-            source.c.full_name.label("source"),
-            destination.c.full_name.label("destination"),
-            operations.c.name.label("operation"),
-            operations.c.reference,
-            operations.c.partner,
-        )
-        .select_from(move_lines)
-        .join(operations, operations.c.id == move_lines.c.operation_id)
-        .join(source, source.c.id == move_lines.c.source_id)
-        .join(destination, destination.c.id == move_lines.c.destination_id)
-        .outerjoin(lots, lots.c.id == move_lines.c.lot_id)
-        .where(move_lines.c.product_id == product.id)
-        .order_by(desc(move_lines.c.done_at), desc(move_lines.c.id))
+    return ledger.read_lines(
+        conn,
+        product,
+        lot_id=get_lot(conn, product, lot).id if lot is not None else None,
+        location_path=(
+            subtree_path(conn, get_location(conn, location_ref))
+            if location_ref is not None
+            else None
+        ),
     )
-    if lot is not None:
-        query = query.where(move_lines.c.lot_id == get_lot(conn, product, lot).id)
-    if location_ref is not None:
-        path = subtree_path(conn, get_location(conn, location_ref))
-        query = query.where(
-            or_(source.c.parent_path.startswith(path), destination.c.parent_path.startswith(path))
-        )
-    return [
-        MoveLine(
-            id=r.id,
-            reference=r.reference or r.operation,
-            date=r.done_at,
-            product=product.code,
-            lot=r.lot_name,
-            quantity=r.quantity,
-            source=r.source,
-            destination=r.destination,
-            operation=r.operation,
-            user=r.user_name,
-            partner=r.partner,
-        )
-        for r in conn.execute(query)
-    ]
 
 
 class Adjustments(Service):

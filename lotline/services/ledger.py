@@ -23,11 +23,14 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     case,
+    desc,
     func,
+    or_,
     select,
     union_all,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from lotline.errors import (
     ConcurrentUpdate,
@@ -38,12 +41,12 @@ from lotline.errors import (
     SerialAlreadyInStock,
     describe_quantity,
 )
-from lotline.models import CheckDifference, CheckReport, Location, Product
+from lotline.models import CheckDifference, CheckReport, Location, MoveLine, Product
 from lotline.rules.quantities import to_storage
 from lotline.services.catalog import products_by_id
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
 from lotline.store.bulk import insert_rows, marker, stored
-from lotline.store.schema import locations, lots, move_lines, products, quants
+from lotline.store.schema import locations, lots, move_lines, operations, products, quants
 
 ONE = Decimal(1)
 
@@ -413,6 +416,73 @@ def _shortages(
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# --- reading the ledger -------------------------------------------------------------
+
+
+def read_lines(
+    conn: Connection,
+    product: Product,
+    *,
+    lot_id: int | None = None,
+    location_path: str | None = None,
+    newest_first: bool = True,
+) -> list[MoveLine]:
+    """Done move lines of a product (one lot, or from/to one place and its children),
+    with their documents, in one query."""
+    source, destination = aliased(locations), aliased(locations)
+    order = (
+        (desc(move_lines.c.done_at), desc(move_lines.c.id))
+        if newest_first
+        else (move_lines.c.done_at, move_lines.c.id)
+    )
+    query = (
+        select(
+            move_lines.c.id,
+            move_lines.c.done_at,
+            move_lines.c.quantity,
+            move_lines.c.user_name,
+            lots.c.name.label("lot_name"),
+            source.c.full_name.label("source"),
+            destination.c.full_name.label("destination"),
+            operations.c.name.label("operation"),
+            operations.c.reference,
+            operations.c.partner,
+        )
+        .select_from(move_lines)
+        .join(operations, operations.c.id == move_lines.c.operation_id)
+        .join(source, source.c.id == move_lines.c.source_id)
+        .join(destination, destination.c.id == move_lines.c.destination_id)
+        .outerjoin(lots, lots.c.id == move_lines.c.lot_id)
+        .where(move_lines.c.product_id == product.id)
+        .order_by(*order)
+    )
+    if lot_id is not None:
+        query = query.where(move_lines.c.lot_id == lot_id)
+    if location_path is not None:
+        query = query.where(
+            or_(
+                source.c.parent_path.startswith(location_path),
+                destination.c.parent_path.startswith(location_path),
+            )
+        )
+    return [
+        MoveLine(
+            id=r.id,
+            reference=r.reference or r.operation,
+            date=r.done_at,
+            product=product.code,
+            lot=r.lot_name,
+            quantity=r.quantity,
+            source=r.source,
+            destination=r.destination,
+            operation=r.operation,
+            user=r.user_name,
+            partner=r.partner,
+        )
+        for r in conn.execute(query)
+    ]
 
 
 # --- lotline check ------------------------------------------------------------------

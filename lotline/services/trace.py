@@ -46,6 +46,7 @@ from sqlalchemy.orm import aliased
 
 from lotline.models import Lot, LotRow, MoveLine, Product, Quant, RecallRow, TraceNode
 from lotline.rules.quantities import from_storage
+from lotline.services import ledger
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product
 from lotline.services.locations import LocationRef, get_location, subtree_path
@@ -551,42 +552,9 @@ def recall(conn: Connection, product: ProductRef, lot: str | Lot) -> list[Recall
 def history(conn: Connection, product: ProductRef, lot: str | Lot) -> list[MoveLine]:
     """Every done move line of one lot, oldest first."""
     found = find_tracked_lot(conn, product, lot)
-    source, destination = aliased(locations), aliased(locations)
-    query = (
-        select(
-            move_lines.c.id,
-            move_lines.c.done_at,
-            move_lines.c.quantity,
-            move_lines.c.user_name,
-            source.c.full_name.label("source"),
-            destination.c.full_name.label("destination"),
-            operations.c.name.label("operation"),
-            operations.c.reference,
-            operations.c.partner,
-        )
-        .select_from(move_lines)
-        .join(operations, operations.c.id == move_lines.c.operation_id)
-        .join(source, source.c.id == move_lines.c.source_id)
-        .join(destination, destination.c.id == move_lines.c.destination_id)
-        .where(move_lines.c.lot_id == found.id)
-        .order_by(move_lines.c.done_at, move_lines.c.id)
+    return ledger.read_lines(
+        conn, get_product(conn, found.product), lot_id=found.id, newest_first=False
     )
-    return [
-        MoveLine(
-            id=r.id,
-            reference=r.reference or r.operation,
-            date=r.done_at,
-            product=found.product,
-            lot=found.name,
-            quantity=r.quantity,
-            source=r.source,
-            destination=r.destination,
-            operation=r.operation,
-            user=r.user_name,
-            partner=r.partner,
-        )
-        for r in conn.execute(query)
-    ]
 
 
 def where_is(conn: Connection, product: ProductRef, lot: str | Lot) -> list[Quant]:
