@@ -203,6 +203,14 @@ def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _require_expiry_setting(conn: Connection, values: Mapping[str, Any]) -> None:
+    if values.get("use_expiration_date") and not read_settings(conn).expiration_dates:
+        raise SettingRequired(
+            "Cannot give a product expiration dates: the 'Expiration Dates' setting is off. "
+            "Turn it on first (app.settings.update(expiration_dates=True))."
+        )
+
+
 class Catalog(Service):
     """app.products: the products and how each is tracked."""
 
@@ -227,6 +235,7 @@ class Catalog(Service):
         }
 
         def work(conn: Connection) -> Product:
+            _require_expiry_setting(conn, values)
             if values["tracking"] != "none":
                 require_lots_enabled(conn, f"track product {values['code']} by {tracking}")
             clash = conn.execute(
@@ -279,6 +288,7 @@ class Catalog(Service):
 
         def work(conn: Connection) -> Product:
             found = get_product(conn, product)
+            _require_expiry_setting(conn, values)
             if values:
                 conn.execute(update(products).where(products.c.id == found.id).values(**values))
             return get_product(conn, found.code)

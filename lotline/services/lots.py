@@ -13,6 +13,7 @@ from sqlalchemy import Connection, RowMapping, func, insert, select
 from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
 from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.barcodes import parse_barcode
+from lotline.rules.expiry import lot_dates
 from lotline.rules.lists import parse_list
 from lotline.rules.naming import (
     default_first_serial,
@@ -21,7 +22,12 @@ from lotline.rules.naming import (
     validate_lot_name,
 )
 from lotline.services.base import Service, utcnow
-from lotline.services.catalog import ProductRef, get_product, require_lots_enabled
+from lotline.services.catalog import (
+    ProductRef,
+    get_product,
+    read_settings,
+    require_lots_enabled,
+)
 from lotline.services.locations import LocationRef
 from lotline.services.sequences import take
 from lotline.store.bulk import insert_rows, stored
@@ -90,20 +96,31 @@ def ensure_lots(
     """
     if not names:
         return {}
-    dates = dates or {}
+    received_at = utcnow()
+    dates = _with_expiry(conn, product, received_at, names, dates or {})
     newest_before = conn.execute(select(func.coalesce(func.max(lots.c.id), 0))).scalar_one()
-    now = stored(conn, lots.c.created_at, utcnow())
+    now = stored(conn, lots.c.created_at, received_at)
 
     def day(name: str, key: str) -> object:
         value = dates.get(name, {}).get(key)
         return stored(conn, lots.c[key], value) if value is not None else None
 
     columns = ("product_id", "name", "created_at", *LOT_DATES)
-    rows = (
-        [(product.id, name, now, *(day(name, key) for key in LOT_DATES)) for name in names]
-        if dates
-        else [(product.id, name, now, None, None, None, None) for name in names]
-    )
+    if not dates:
+        rows = [(product.id, name, now, None, None, None, None) for name in names]
+    elif len(dates) == 1 and _ALL in dates:
+        shared = tuple(day(_ALL, key) for key in LOT_DATES)
+        rows = [(product.id, name, now, *shared) for name in names]
+    else:
+        rows = [
+            (
+                product.id,
+                name,
+                now,
+                *(day(name if name in dates else _ALL, key) for key in LOT_DATES),
+            )
+            for name in names
+        ]
     insert_rows(conn, lots, columns, rows, on_conflict_do_nothing=("product_id", "name"))
     wanted = set(names)
     ids = {
@@ -129,6 +146,45 @@ def ensure_lots(
     return ids
 
 
+_ALL = "\x00all"  # key of the dates shared by every new lot (not a valid lot name)
+
+
+def _dates_key(name: str, dates: Mapping[str, object]) -> str:
+    return name if name in dates else _ALL
+
+
+def _with_expiry(
+    conn: Connection,
+    product: Product,
+    received_at: datetime,
+    names: Sequence[str],
+    given: Mapping[str, Mapping[str, datetime | None]],
+) -> dict[str, Mapping[str, datetime | None]]:
+    """Lot dates to store: those given, completed from the product's expiry settings
+    when it uses expiration dates and the "Expiration Dates" setting is on."""
+    if not (product.use_expiration_date and read_settings(conn).expiration_dates):
+        return dict(given)
+
+    def computed(expiration_date: datetime | None) -> dict[str, datetime | None]:
+        return dict(
+            lot_dates(
+                received_at,
+                expiration_days=product.expiration_days,
+                use_days=product.use_days,
+                removal_days=product.removal_days,
+                alert_days=product.alert_days,
+                expiration_date=expiration_date,
+            ).as_dict()
+        )
+
+    result: dict[str, Mapping[str, datetime | None]] = {_ALL: computed(None)}
+    for name in names:
+        explicit = {key: value for key, value in given.get(name, {}).items() if value is not None}
+        if explicit:
+            result[name] = {**computed(explicit.get("expiration_date")), **explicit}
+    return result
+
+
 def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> Lot:
     """Create one lot; refuses a name the product already has."""
     require_tracked(product)
@@ -139,8 +195,12 @@ def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> 
             f"Product {product.code} already has a lot/serial number {cleaned!r}; "
             "a name is unique per product. Choose another name."
         )
+    now = utcnow()
+    given = {key: values.pop(key) for key in LOT_DATES if key in values}
+    dated = _with_expiry(conn, product, now, [cleaned], {cleaned: given})
+    dates = dated.get(cleaned) or dated.get(_ALL) or {}
     conn.execute(
-        insert(lots).values(product_id=product.id, name=cleaned, created_at=utcnow(), **values)
+        insert(lots).values(product_id=product.id, name=cleaned, created_at=now, **values, **dates)
     )
     return get_lot(conn, product, cleaned)
 
