@@ -139,6 +139,31 @@ def _per_lot(closure_lots: Any, query: Any, lateral: bool) -> Any:
     return select(*per_lot.c).select_from(closure_lots).join(per_lot, true())
 
 
+def _move_branch(kind: Any, place: Any, side: Any, places: Any, closure_lots: Any) -> Any:
+    """Move lines of the closure's lots whose ``side`` (source or destination) is one of
+    ``places``, with that place's name: rows of the trace statement."""
+    return (
+        select(
+            *_labelled(
+                kind,
+                move_lines.c.lot_id,
+                _none(Integer),
+                type_coerce(move_lines.c.quantity, BigInteger),
+                operations.c.name,
+                move_lines.c.done_at,
+                operations.c.partner,
+                place.c.full_name,
+                _none(),
+                _none(),
+            )
+        )
+        .select_from(move_lines)
+        .join(place, place.c.id == side)
+        .join(operations, operations.c.id == move_lines.c.operation_id)
+        .where(move_lines.c.lot_id == closure_lots.c.lot_id, side.in_(places))
+    )
+
+
 @cache
 def trace_statement(direction: Direction, *, lateral: bool = False) -> Any:
     """One statement: the closure's links and, per lot in it, its moves and its stock.
@@ -208,51 +233,15 @@ def trace_statement(direction: Direction, *, lateral: bool = False) -> Any:
         locations.c.usage.in_((*ORIGIN_USAGES, CUSTOMER))
     )
     customer_places = select(locations.c.id).where(locations.c.usage == CUSTOMER)
-    arrivals = (
-        select(
-            *_labelled(
-                case((src.c.usage == CUSTOMER, _text("'from'")), else_=_text("'origin'")),
-                move_lines.c.lot_id,
-                _none(Integer),
-                type_coerce(move_lines.c.quantity, BigInteger),
-                operations.c.name,
-                move_lines.c.done_at,
-                operations.c.partner,
-                src.c.full_name,
-                _none(),
-                _none(),
-            )
-        )
-        .select_from(move_lines)
-        .join(src, src.c.id == move_lines.c.source_id)
-        .join(operations, operations.c.id == move_lines.c.operation_id)
-        .where(
-            move_lines.c.lot_id == closure_lots.c.lot_id,
-            move_lines.c.source_id.in_(special_sources),
-        )
+    arrivals = _move_branch(
+        case((src.c.usage == CUSTOMER, _text("'from'")), else_=_text("'origin'")),
+        src,
+        move_lines.c.source_id,
+        special_sources,
+        closure_lots,
     )
-    deliveries = (
-        select(
-            *_labelled(
-                _text("'to'"),
-                move_lines.c.lot_id,
-                _none(Integer),
-                type_coerce(move_lines.c.quantity, BigInteger),
-                operations.c.name,
-                move_lines.c.done_at,
-                operations.c.partner,
-                dst.c.full_name,
-                _none(),
-                _none(),
-            )
-        )
-        .select_from(move_lines)
-        .join(dst, dst.c.id == move_lines.c.destination_id)
-        .join(operations, operations.c.id == move_lines.c.operation_id)
-        .where(
-            move_lines.c.lot_id == closure_lots.c.lot_id,
-            move_lines.c.destination_id.in_(customer_places),
-        )
+    deliveries = _move_branch(
+        _text("'to'"), dst, move_lines.c.destination_id, customer_places, closure_lots
     )
     stock = (
         select(
