@@ -61,7 +61,11 @@ from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, products_by_id
 from lotline.services.locations import PRODUCTION, STOCK, get_location, locations_by_id
 from lotline.services.lots import ensure_lots, get_lot, next_names, require_tracked
-from lotline.services.operations import DOCUMENT_PREFIXES, operation_condition
+from lotline.services.operations import (
+    DOCUMENT_PREFIXES,
+    operation_condition,
+    quantities_per_move,
+)
 from lotline.services.sequences import next_document_name
 from lotline.store.bulk import insert_dicts, newest_id, rows_after
 from lotline.store.schema import (
@@ -266,20 +270,7 @@ def _load_chunk(conn: Connection, ids: Sequence[int]) -> dict[int, Manufacturing
         .where(moves.c.operation_id.in_(ids), moves.c.role == "component")
         .order_by(moves.c.operation_id, moves.c.sequence)
     ).all()
-    lot_name = func.coalesce(lots.c.name, move_details.c.lot_name)
-    details = conn.execute(
-        select(move_details.c.move_id, lot_name, func.sum(move_details.c.quantity))
-        .select_from(move_details.outerjoin(lots, lots.c.id == move_details.c.lot_id))
-        .where(move_details.c.operation_id.in_(ids))
-        .group_by(move_details.c.move_id, lot_name)
-        .order_by(move_details.c.move_id, lot_name)
-    ).all()
-    held: dict[int, Decimal] = defaultdict(Decimal)
-    by_lot: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for move_id, name, quantity in details:
-        held[move_id] += quantity
-        if name is not None:
-            by_lot[move_id][name] = quantity
+    held, by_lot = quantities_per_move(conn, ids, done=False)
     components: dict[int, list[MoComponent]] = defaultdict(list)
     for move_id, operation_id, code, quantity in needs:
         components[operation_id].append(

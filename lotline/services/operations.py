@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -123,6 +123,29 @@ def operation_from_row(conn: Connection, row: RowMapping | Mapping[str, Any]) ->
     )
 
 
+def quantities_per_move(
+    conn: Connection, operation_ids: Sequence[int], *, done: bool
+) -> tuple[dict[int, Decimal], dict[int, dict[str, Decimal]]]:
+    """Per move of the documents: the quantity detailed (or, once done, in the ledger)
+    and how much of it each lot/serial carries. One query."""
+    source = move_lines if done else move_details
+    lot_name = lots.c.name if done else func.coalesce(lots.c.name, move_details.c.lot_name)
+    detailed = conn.execute(
+        select(source.c.move_id, lot_name, func.sum(source.c.quantity))
+        .select_from(source.outerjoin(lots, lots.c.id == source.c.lot_id))
+        .where(source.c.operation_id.in_(operation_ids))
+        .group_by(source.c.move_id, lot_name)
+        .order_by(source.c.move_id, lot_name)
+    ).all()
+    per_move: dict[int, Decimal] = defaultdict(Decimal)
+    per_lot: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for move_id, name, quantity in detailed:
+        per_move[move_id] += quantity
+        if name is not None:
+            per_lot[move_id][name] = quantity
+    return per_move, per_lot
+
+
 def load_lines(conn: Connection, operation_id: int, *, done: bool) -> tuple[OperationLine, ...]:
     """A document's demanded lines with their lots: detailed lines, or the ledger once done.
 
@@ -134,21 +157,7 @@ def load_lines(conn: Connection, operation_id: int, *, done: bool) -> tuple[Oper
         .where(moves.c.operation_id == operation_id)
         .order_by(moves.c.sequence, moves.c.id)
     ).all()
-    source = move_lines if done else move_details
-    lot_name = lots.c.name if done else func.coalesce(lots.c.name, move_details.c.lot_name)
-    detailed = conn.execute(
-        select(source.c.move_id, lot_name, func.sum(source.c.quantity))
-        .select_from(source.outerjoin(lots, lots.c.id == source.c.lot_id))
-        .where(source.c.operation_id == operation_id)
-        .group_by(source.c.move_id, lot_name)
-        .order_by(source.c.move_id, lot_name)
-    ).all()
-    done_by_move: dict[int, Decimal] = defaultdict(Decimal)
-    lots_by_move: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for move_id, name, quantity in detailed:
-        done_by_move[move_id] += quantity
-        if name is not None:
-            lots_by_move[move_id][name] = quantity
+    done_by_move, lots_by_move = quantities_per_move(conn, [operation_id], done=done)
     return tuple(
         OperationLine(
             product=code,
