@@ -16,7 +16,7 @@ from lotline.services.base import utcnow
 from lotline.services.catalog import get_product
 from lotline.services.locations import get_location
 from lotline.services.lots import ensure_lots
-from lotline.services.operations import create_operation
+from lotline.services.documents import create_operation
 from lotline.services.sequences import next_document_name
 
 

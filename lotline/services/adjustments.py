@@ -7,7 +7,6 @@ posted in bulk by the ledger.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,9 +44,17 @@ from lotline.rules.quantities import (
     counted_quantity,
     positive_quantity,
 )
+from lotline.rules.text import required_text
 from lotline.services import ledger
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, products_by_id
+from lotline.services.documents import (
+    DOCUMENT_PREFIXES,
+    OperationRef,
+    create_operation,
+    load_operation,
+    operation_row,
+)
 from lotline.services.locations import (
     INVENTORY_ADJUSTMENT,
     LocationRef,
@@ -55,14 +62,8 @@ from lotline.services.locations import (
     subtree_path,
 )
 from lotline.services.lots import ensure_lots, find_lot, get_lot
-from lotline.services.operations import (
-    DOCUMENT_PREFIXES,
-    OperationRef,
-    create_operation,
-    load_operation,
-    operation_row,
-)
 from lotline.services.sequences import next_document_name
+from lotline.store.bulk import chunked
 from lotline.store.schema import (
     inventory_counts,
     locations,
@@ -77,7 +78,6 @@ PRODUCT_QUANTITY_UPDATED = "Product Quantity Updated"
 QUANTITY_UPDATED = "Quantity Updated"
 REVERTED = " [reverted]"
 MAX_REFERENCE = 256
-CHUNK = 5000
 
 LotsInput = Mapping[str, QuantityInput] | Sequence[str]
 
@@ -195,17 +195,7 @@ def _posting(
 def _check_reason(reason: str | None, default: str) -> str:
     if reason is None:
         return default
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("An adjustment reason cannot be empty; leave it out for the default.")
-    cleaned = reason.strip()
-    if len(cleaned) > MAX_REFERENCE - len(REVERTED):
-        raise InvalidInput(
-            f"The reason {cleaned[:20]!r}... is longer than {MAX_REFERENCE - len(REVERTED)} "
-            "characters; shorten it."
-        )
-    if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise InvalidInput(f"The reason {cleaned!r} contains a control character; remove it.")
-    return cleaned
+    return required_text(reason, "adjustment reason", limit=MAX_REFERENCE - len(REVERTED))
 
 
 def _document_ends(
@@ -601,10 +591,8 @@ def apply_counts(
                 _posting(row.product_id, row.lot_id, row.location_id, adjustment.id, difference)
             )
     ids = [r.id for r in rows]
-    for start in range(0, len(ids), CHUNK):
-        conn.execute(
-            delete(inventory_counts).where(inventory_counts.c.id.in_(ids[start : start + CHUNK]))
-        )
+    for chunk in chunked(ids):
+        conn.execute(delete(inventory_counts).where(inventory_counts.c.id.in_(chunk)))
     if not postings:
         return None
     return _post_adjustment(conn, user, postings, reference, adjustment.id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, cast
@@ -21,6 +20,7 @@ from lotline.errors import (
     describe_quantity,
 )
 from lotline.models import TRACKINGS, Product, Settings, Tracking
+from lotline.rules.text import required_text
 from lotline.services.base import Service, utcnow
 from lotline.store.schema import locations, lots, products, quants, settings
 
@@ -154,14 +154,7 @@ def check_tracking(tracking: object) -> Tracking:
 
 
 def _check_text(value: object, what: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"The product {what} cannot be empty.")
-    cleaned = value.strip()
-    if len(cleaned) > limit:
-        raise InvalidInput(f"The product {what} {cleaned[:20]!r}... is longer than {limit}.")
-    if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise InvalidInput(f"The product {what} {cleaned!r} contains a control character.")
-    return cleaned
+    return required_text(value, f"product {what}", limit=limit)
 
 
 def normalize_gtin(value: str) -> str:

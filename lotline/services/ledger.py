@@ -45,7 +45,7 @@ from lotline.models import CheckDifference, CheckReport, Location, MoveLine, Pro
 from lotline.rules.quantities import to_storage
 from lotline.services.catalog import products_by_id
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
-from lotline.store.bulk import insert_rows, marker, stored
+from lotline.store.bulk import IN_LIST_CHUNK, chunked, insert_rows, marker, stored
 from lotline.store.schema import locations, lots, move_lines, operations, products, quants
 
 ONE = Decimal(1)
@@ -342,7 +342,7 @@ def _explain(
         return InsufficientStock(short)
     serial_lots = [c.lot_id for c in changes if c.one_unit and c.delta > 0 and c.lot_id]
     leaving = {(c.lot_id, c.location_id) for c in changes if c.one_unit and c.delta < 0}
-    for chunk in _chunks(serial_lots, 5000):
+    for chunk in chunked(serial_lots):
         found = conn.execute(
             select(
                 lots.c.name,
@@ -380,10 +380,10 @@ def _shortages(
     lot_ids = {c.lot_id for c in taking if c.lot_id}
     names = (
         dict(conn.execute(select(lots.c.id, lots.c.name).where(lots.c.id.in_(lot_ids))).all())
-        if lot_ids and len(lot_ids) <= 30000
+        if lot_ids and len(lot_ids) <= IN_LIST_CHUNK
         else {}
     )
-    for chunk in _chunks(taking, 2000):
+    for chunk in chunked(taking, IN_LIST_CHUNK // 3):
         keys = [(c.product_id, c.location_id, c.lot_id or 0) for c in chunk]
         held = {
             (r.product_id, r.location_id, r.lot_key): r.quantity
@@ -411,11 +411,6 @@ def _shortages(
                     "or take it from where it is."
                 )
     return None
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 # --- reading the ledger -------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
@@ -10,6 +9,7 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from lotline.errors import DuplicateLocation, InvalidInput, UnknownLocation
 from lotline.models import LOCATION_USAGES, Location, LocationUsage
+from lotline.rules.text import required_text
 from lotline.services.base import Service
 from lotline.store.schema import locations
 
@@ -105,11 +105,7 @@ def _check_name(full_name: object) -> str:
     cleaned = "/".join(parts)
     if len(cleaned) > 512 or any(len(p) > 128 for p in parts):
         raise InvalidInput(f"The location name {full_name!r} is too long; shorten it.")
-    if any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise InvalidInput(
-            f"The location name {full_name!r} contains a control character; remove it."
-        )
-    return cleaned
+    return required_text(cleaned, "location name", limit=512)
 
 
 def _insert(conn: Connection, full_name: str, usage: str) -> Location:

@@ -30,7 +30,7 @@ from lotline.services.catalog import (
 )
 from lotline.services.locations import LocationRef
 from lotline.services.sequences import take
-from lotline.store.bulk import insert_rows, stored
+from lotline.store.bulk import chunked, insert_rows, stored
 from lotline.store.schema import lots, products
 
 LotRef = Lot | str
@@ -133,13 +133,13 @@ def ensure_lots(
         if row.name in wanted
     }
     existing = [name for name in wanted if name not in ids]
-    for start in range(0, len(existing), 30000):
+    for chunk in chunked(existing):
         ids.update(
             (row.name, row.id)
             for row in conn.execute(
                 select(lots.c.id, lots.c.name).where(
                     lots.c.product_id == product.id,
-                    lots.c.name.in_(existing[start : start + 30000]),
+                    lots.c.name.in_(chunk),
                 )
             )
         )
@@ -249,12 +249,12 @@ def next_names(conn: Connection, product: Product, count: int = 1) -> list[str]:
 
 def _existing_names(conn: Connection, product: Product, names: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for begin in range(0, len(names), 30000):
+    for chunk in chunked(names):
         found.update(
             conn.execute(
                 select(lots.c.name).where(
                     lots.c.product_id == product.id,
-                    lots.c.name.in_(names[begin : begin + 30000]),
+                    lots.c.name.in_(chunk),
                 )
             ).scalars()
         )

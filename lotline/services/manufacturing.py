@@ -59,15 +59,15 @@ from lotline.rules.quantities import (
 from lotline.services import ledger, reservations
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, products_by_id
-from lotline.services.locations import PRODUCTION, STOCK, get_location, locations_by_id
-from lotline.services.lots import ensure_lots, get_lot, next_names, require_tracked
-from lotline.services.operations import (
+from lotline.services.documents import (
     DOCUMENT_PREFIXES,
     operation_condition,
     quantities_per_move,
 )
+from lotline.services.locations import PRODUCTION, STOCK, get_location, locations_by_id
+from lotline.services.lots import ensure_lots, get_lot, next_names, require_tracked
 from lotline.services.sequences import next_document_name
-from lotline.store.bulk import insert_dicts, newest_id, rows_after
+from lotline.store.bulk import chunked, insert_dicts, newest_id, rows_after
 from lotline.store.schema import (
     bom_lines,
     boms,
@@ -89,7 +89,6 @@ Components = Mapping[Any, QuantityInput]
 
 KIND = "manufacturing"
 _PRECISION = Decimal("0.000001")
-_CHUNK = 10000
 _SPLIT_SUFFIX = re.compile(r"^(.*)-\d{3,}$")
 
 
@@ -233,8 +232,8 @@ def _mo_row(conn: Connection, ref: MoRef | int) -> RowMapping:
 def _load_mos(conn: Connection, ids: Sequence[int]) -> list[ManufacturingOrder]:
     """Orders with their component needs and lots, in the order of ``ids`` (bulk queries)."""
     found: dict[int, ManufacturingOrder] = {}
-    for start in range(0, len(ids), _CHUNK):
-        found.update(_load_chunk(conn, ids[start : start + _CHUNK]))
+    for chunk in chunked(ids):
+        found.update(_load_chunk(conn, chunk))
     return [found[i] for i in ids]
 
 

@@ -33,11 +33,20 @@ from lotline.models import Location, Operation, Product
 from lotline.rules.allocation import Candidate, Pick, allocate, removal_order
 from lotline.rules.barcodes import parse_barcode
 from lotline.rules.lists import parse_list
-from lotline.rules.naming import generate_names, validate_lot_name
-from lotline.rules.quantities import QuantityInput, positive_quantity, require_whole
+from lotline.rules.lots_input import LotsOrQuantity, parse_lots
+from lotline.rules.naming import generate_names
+from lotline.rules.quantities import positive_quantity, require_whole
+from lotline.rules.text import clean_text
 from lotline.services import ledger
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import ProductRef, get_product, product_from_row, products_by_id
+from lotline.services.documents import (
+    DOCUMENT_PREFIXES,
+    OperationRef,
+    create_operation,
+    load_document,
+    operation_row,
+)
 from lotline.services.locations import (
     CUSTOMERS,
     STOCK,
@@ -48,13 +57,6 @@ from lotline.services.locations import (
     locations_by_id,
 )
 from lotline.services.lots import ensure_lots, next_names
-from lotline.services.operations import (
-    DOCUMENT_PREFIXES,
-    OperationRef,
-    create_operation,
-    load_document,
-    operation_row,
-)
 from lotline.services.reservations import candidates, hold, release
 from lotline.services.sequences import next_document_name
 from lotline.store.bulk import insert_dicts
@@ -71,7 +73,7 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 LineInput = Mapping[str, Any]
-LotsInput = Mapping[str, QuantityInput] | Sequence[Any] | QuantityInput | None
+LotsInput = LotsOrQuantity
 
 
 @dataclass(slots=True)
@@ -135,64 +137,8 @@ def _kind_word(product: Product) -> str:
 
 
 def parse_details(product: Product, lots_input: LotsInput) -> list[tuple[str | None, Decimal]]:
-    """Detailed (lot, quantity) pairs from {name: qty}, [serial, ...] or a plain quantity.
-
-    A plain quantity is for untracked products. Serials move one unit each and
-    may appear only once.
-    """
-    if lots_input is None:
-        return []
-    if isinstance(lots_input, int | Decimal | str) and not isinstance(lots_input, bool):
-        if product.is_tracked:
-            raise MissingLot(
-                f"Product {product.code} is tracked by {product.tracking}: give "
-                f"{_kind_word(product)}s with their quantities, not a bare quantity."
-            )
-        return [(None, positive_quantity(lots_input, what=f"quantity of {product.code}"))]
-    if not product.is_tracked:
-        raise InvalidInput(
-            f"Product {product.code} is not tracked by lots or serial numbers; "
-            "give its quantity without lots."
-        )
-    pairs: list[tuple[Any, Any]]
-    if isinstance(lots_input, Mapping):
-        pairs = list(lots_input.items())
-    elif isinstance(lots_input, Sequence):
-        pairs = []
-        for item in lots_input:
-            if isinstance(item, tuple | list) and len(item) == 2:
-                pairs.append((item[0], item[1]))
-            elif product.tracking == "serial":
-                pairs.append((item, ONE))
-            else:
-                raise InvalidInput(
-                    f"Product {product.code} is tracked by lot: give lots with their "
-                    f'quantities, e.g. {{"{item}": 10}}.'
-                )
-    else:
-        raise InvalidInput(
-            f"Lots of {product.code} are given as {{name: quantity}} or [serial, ...], "
-            f"not {type(lots_input).__name__}."
-        )
-    details: list[tuple[str | None, Decimal]] = []
-    seen: set[str] = set()
-    for raw_name, raw_quantity in pairs:
-        name = validate_lot_name(raw_name)
-        quantity = positive_quantity(raw_quantity, what=f"quantity of {product.code} {name}")
-        if product.tracking == "serial":
-            if quantity != ONE:
-                raise InvalidQuantity(
-                    f"Product {product.code} is tracked by unique serial number: serial "
-                    f"{name} moves one unit, not {describe_quantity(quantity)}."
-                )
-            if name in seen:
-                raise InvalidInput(
-                    f"The serial number {name} of {product.code} is given twice; "
-                    "a serial number is one unit. Remove the repeated one."
-                )
-        seen.add(name)
-        details.append((name, quantity))
-    return details
+    """Detailed (lot, quantity) pairs of a line's ``lots`` (see ``rules.lots_input``)."""
+    return parse_lots(product, lots_input, allow_quantity=True)
 
 
 def scanned(product: Product, scans: str | Sequence[str]) -> list[tuple[str, Decimal]]:
@@ -334,14 +280,7 @@ def _refuse_repeated_serials(named: Sequence[tuple[Product, str]], document: str
 
 
 def _check_text(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"The {what} is text, not {value!r}.")
-    cleaned = value.strip()
-    if len(cleaned) > 256:
-        raise InvalidInput(f"The {what} has {len(cleaned)} characters; the limit is 256.")
-    return cleaned or None
+    return clean_text(value, what, limit=256, required=False)
 
 
 def _create(

@@ -9,8 +9,8 @@ stored form with ``stored`` (once per distinct value where they can).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, Connection, Row, Table, func, select
 
@@ -22,6 +22,18 @@ def stored(conn: Connection, column: Column[Any], value: Any) -> Any:
 
 
 ANALYZE_AFTER = 1000
+
+IN_LIST_CHUNK = 10000
+"""Most values one ``IN (...)`` list carries: under SQLite's 32766 parameters with room
+for the statement's own, and a plan PostgreSQL still builds quickly."""
+
+T = TypeVar("T")
+
+
+def chunked(items: Sequence[T], size: int = IN_LIST_CHUNK) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size``, for IN lists."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def marker(conn: Connection) -> str:

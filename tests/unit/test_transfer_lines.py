@@ -31,7 +31,7 @@ def test_a_bare_quantity_is_for_untracked_products_only() -> None:
 
 
 def test_refusals_name_the_lot_and_the_fix() -> None:
-    with pytest.raises(InvalidQuantity, match=r"S1 moves one unit, not 2"):
+    with pytest.raises(InvalidQuantity, match=r"S1 is one unit, not 2"):
         parse_details(CHAIR, {"S1": 2})
     with pytest.raises(InvalidInput, match=r"S1 of CHAIR is given twice"):
         parse_details(CHAIR, ["S1", "S1"])

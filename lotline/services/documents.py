@@ -1,4 +1,12 @@
-"""Documents (operations) shared by transfers, adjustments and manufacturing."""
+"""Documents (operations): create, load, lock and change state, for every kind.
+
+Receipts, deliveries, internal transfers, inventory adjustments and
+manufacturing orders share one table and one life (``rules.states``). Every
+state change goes through ``lock`` then ``change_state``: the row is locked
+first (SELECT ... FOR UPDATE on PostgreSQL; SQLite's writers are serialized by
+BEGIN IMMEDIATE), so two users acting on one document at once are served one
+after the other, and the second sees what the first did.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +17,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, func, insert, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, func, insert, select, update
 from sqlalchemy.orm import aliased
 
-from lotline.errors import UnknownOperation
+from lotline.errors import InvalidState, UnknownOperation
 from lotline.models import Operation, OperationLine
+from lotline.rules import states
 from lotline.store.schema import (
     locations,
     lots,
@@ -86,6 +95,46 @@ def operation_row(conn: Connection, ref: OperationRef | int) -> RowMapping:
             f"There is no document {ref!r}; names look like WH/IN/00001 or WH/MO/00001."
         )
     return row
+
+
+def lock(conn: Connection, row: RowMapping, action: str) -> RowMapping:
+    """Lock a document's row until the transaction ends, then check ``action`` may start.
+
+    ``row`` is the document as the caller read it; the locked row returned is the
+    current one. Raises InvalidState naming the state, and saying so when another
+    user changed it in between.
+    """
+    current = (
+        conn.execute(select(operations).where(operations.c.id == row["id"]).with_for_update())
+        .mappings()
+        .one()
+    )
+    refuse_unless_allowed(current, action, changed=current["state"] != row["state"])
+    return current
+
+
+def refuse_unless_allowed(row: RowMapping, action: str, *, changed: bool = False) -> None:
+    """Raise InvalidState when ``action`` is not allowed on the document in its state."""
+    why = states.refusal(row["kind"], action, row["name"], row["state"], changed=changed)
+    if why is not None:
+        raise InvalidState(
+            why,
+            details={
+                "document": row["name"],
+                "kind": row["kind"],
+                "state": row["state"],
+                "action": action,
+            },
+        )
+
+
+def change_state(conn: Connection, row: RowMapping, action: str, state: str, **values: Any) -> None:
+    """Move a locked document to ``state`` by ``action`` (as the transition table allows)."""
+    if not states.may_end_in(row["kind"], action, state):
+        raise AssertionError(f"{action} cannot leave a {row['kind']} {state}")
+    conn.execute(
+        update(operations).where(operations.c.id == row["id"]).values(state=state, **values)
+    )
 
 
 def load_operation(conn: Connection, ref: OperationRef | int) -> Operation:
