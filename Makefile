@@ -27,9 +27,11 @@ lint: install
 	$(BIN)/ruff format --check lotline tests bench
 	$(BIN)/mypy --strict lotline
 
-## make test: lint, type check and the whole suite (SQLite, and PostgreSQL when reachable)
+## make test: lint, type check and the whole suite (SQLite, and PostgreSQL when reachable),
+## on every core (pytest-xdist; each worker has its own databases)
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: install
 	$(BIN)/python bench/workload.py --table --n 1000 --n 10000

@@ -164,3 +164,25 @@ class StatementCounter:
 @pytest.fixture
 def count_statements(app: Lotline) -> Callable[[], StatementCounter]:
     return lambda: StatementCounter(app.db.engine)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say whether the PostgreSQL leg ran: its tests are easy to skip without noticing."""
+    ran = skipped = 0
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "postgres" not in getattr(report, "nodeid", "") or report.when not in (
+                "call",
+                "setup",
+            ):
+                continue
+            if outcome == "skipped":
+                skipped += 1
+            elif report.when == "call" or outcome == "error":
+                ran += 1
+    if ran:
+        terminalreporter.write_line(f"PostgreSQL leg: ran {ran} tests ({skipped} skipped).")
+    elif skipped:
+        terminalreporter.write_line(
+            f"PostgreSQL leg: SKIPPED ({skipped} tests); set LOTLINE_TEST_POSTGRES to run it."
+        )
