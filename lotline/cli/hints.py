@@ -32,12 +32,17 @@ def _arg(details: Details, key: str, placeholder: str) -> str:
 
 
 def _groups(document: object) -> list[str]:
-    """The command groups that list a document like ``document`` (both when unsure)."""
+    """The command groups that list a document like ``document`` (both when unsure).
+
+    None for an adjustment or scrap (INV/..., SP/...): no group lists those.
+    """
     name = document if isinstance(document, str) else ""
     if "/MO/" in name:
         return ["mo"]
     if any(f"/{kind}/" in name for kind in ("IN", "OUT", "INT")):
         return ["transfers"]
+    if name.startswith(("INV/", "SP/")):
+        return []
     return ["transfers", "mo"]
 
 
@@ -52,8 +57,11 @@ def _unknown_product(d: Details) -> str:
 
 
 def _unknown_document(d: Details) -> str:
-    shown = " / ".join(f"`lotline {group} list`" for group in _groups(d.get("document")))
-    return f"{shown} show{'s' if ' / ' not in shown else ''} them."
+    groups = _groups(d.get("document"))
+    if not groups:
+        return "`lotline history PRODUCT` shows a product's moves with their documents."
+    shown = " / ".join(f"`lotline {group} list`" for group in groups)
+    return f"{shown} show{'s' if len(groups) == 1 else ''} them."
 
 
 def _not_found(d: Details) -> str:
@@ -83,8 +91,10 @@ def _invalid_input(d: Details) -> str | None:
 def _invalid_state(d: Details) -> str | None:
     product = _arg(d, "product", "CODE")
     if "document" in d:
-        group = _groups(d["document"])[0]
-        return f"`lotline {group} show {_arg(d, 'document', 'NAME')}` shows its state."
+        groups = _groups(d["document"])
+        if not groups:
+            return None
+        return f"`lotline {groups[0]} show {_arg(d, 'document', 'NAME')}` shows its state."
     if "tracking" in d and "location" in d:
         return f"`lotline adjust {product} {_arg(d, 'location', 'LOCATION')} 0` sets it to 0."
     if "location" in d and "product" in d:

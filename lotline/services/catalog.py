@@ -348,21 +348,7 @@ def change_tracking(conn: Connection, ref: ProductRef, tracking: Tracking) -> li
     if tracking == "serial":
         _refuse_lots_of_several_units(conn, product)
     untracked = _untracked_stock(conn, product) if tracking != "none" else []
-    negative = [(place, quantity) for place, quantity in untracked if quantity < 0]
-    if negative:
-        place, quantity = negative[0]
-        raise InvalidState(
-            f"Cannot track {product.code} by {tracking}: {place} holds "
-            f"{describe_quantity(quantity)} {product.unit} (negative stock), which no lot "
-            "can carry. Set that quantity to 0 first with an inventory adjustment, then "
-            "change the tracking.",
-            details={
-                "product": product.code,
-                "tracking": tracking,
-                "location": place,
-                "quantity": quantity,
-            },
-        )
+    _refuse_negative_stock(product, tracking, untracked)
     conn.execute(update(products).where(products.c.id == product.id).values(tracking=tracking))
     one_unit = (
         and_(quants.c.internal, quants.c.lot_id.is_not(None)) if tracking == "serial" else false()
@@ -452,4 +438,25 @@ def _refuse_lots_of_several_units(conn: Connection, product: Product) -> None:
             f"Cannot track {product.code} by serial number: a serial number is one unit, "
             f"but {where}. Split those quantities into serial numbers first.",
             details={"product": product.code, "tracking": "serial", "lots": list(held)},
+        )
+
+
+def _refuse_negative_stock(
+    product: Product, tracking: Tracking, untracked: list[tuple[str, Decimal]]
+) -> None:
+    """No lot can carry a negative quantity: refuse tracking while one is on hand."""
+    negative = [(place, quantity) for place, quantity in untracked if quantity < 0]
+    if negative:
+        place, quantity = negative[0]
+        raise InvalidState(
+            f"Cannot track {product.code} by {tracking}: {place} holds "
+            f"{describe_quantity(quantity)} {product.unit} (negative stock), which no lot "
+            "can carry. Set that quantity to 0 first with an inventory adjustment, then "
+            "change the tracking.",
+            details={
+                "product": product.code,
+                "tracking": tracking,
+                "location": place,
+                "quantity": quantity,
+            },
         )

@@ -83,6 +83,10 @@ def test_a_value_with_spaces_is_quoted_in_the_hint(db: str) -> None:
     assert hint_for(errors.UnknownLot("x", details={"product": "A B"})) == (
         "`lotline lots list --product 'A B'` shows its lots."
     )
+    negative = {"product": "NUT", "tracking": "lot", "location": "WH/Stock/Shelf 1"}
+    assert hint_for(errors.InvalidState("x", details=negative)) == (
+        "`lotline adjust NUT 'WH/Stock/Shelf 1' 0` sets it to 0."
+    )
 
 
 def test_the_setting_hint_names_the_settings_command_that_turns_it_on(db: str) -> None:
@@ -133,6 +137,13 @@ def test_the_hints_cover_what_messages_used_to_say() -> None:
     assert unknown_document == "`lotline transfers list` / `lotline mo list` show them."
     assert hint_for(errors.UnknownOperation("x", details={"document": "WH/MO/00009"})) == (
         "`lotline mo list` shows them."
+    )
+    assert "lotline history" in (
+        hint_for(errors.UnknownOperation("x", details={"document": "INV/00001"})) or ""
+    )
+    assert hint_for(errors.InvalidState("x", details={"document": "INV/00001"})) is None
+    assert hint_for(errors.InvalidState("x", details={"document": "WH/IN/00001"})) == (
+        "`lotline transfers show WH/IN/00001` shows its state."
     )
 
 
