@@ -34,7 +34,7 @@ def _arg(details: Details, key: str, placeholder: str) -> str:
 def _groups(document: object) -> list[str]:
     """The command groups that list a document like ``document`` (both when unsure).
 
-    None for an adjustment or scrap (INV/..., SP/...): no group lists those.
+    No group for an adjustment or scrap (INV/..., SP/...): no command lists those.
     """
     name = document if isinstance(document, str) else ""
     if "/MO/" in name:
