@@ -13,12 +13,13 @@ from lotline.cli.common import (
     DbOption,
     app,
     console,
+    fail,
     product_table,
     quant_table,
     quantity_text,
     run,
 )
-from lotline.models import Product, Quant
+from lotline.models import Product, Quant, Settings
 
 products_app = typer.Typer(help="Products and their tracking.", no_args_is_help=True)
 locations_app = typer.Typer(help="Warehouse and virtual locations.", no_args_is_help=True)
@@ -31,6 +32,41 @@ def init(db: DbOption = None) -> None:
     """Create (or migrate) the database with its default locations."""
     url = run(lambda a: a.url, db)
     console.print(f"Database ready: {url}")
+
+
+SWITCHES = {"on": True, "off": False}
+SwitchOption = Annotated[str | None, typer.Option(help="on or off", show_default=False)]
+
+
+def _switch(option: str, value: str | None) -> bool | None:
+    if value is None:
+        return None
+    if value.strip().lower() not in SWITCHES:
+        fail(f"{option} takes on or off, not {value!r}.")
+    return SWITCHES[value.strip().lower()]
+
+
+@app.command("settings")
+def settings_command(
+    lots_and_serials: SwitchOption = None,
+    expiration_dates: SwitchOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show the settings, or turn "Lots & Serial Numbers" / "Expiration Dates" on or off."""
+    lots = _switch("--lots-and-serials", lots_and_serials)
+    dates = _switch("--expiration-dates", expiration_dates)
+
+    def action(a: lotline.Lotline) -> Settings:
+        if lots is None and dates is None:
+            return a.settings.get()
+        return a.settings.update(lots_and_serials=lots, expiration_dates=dates)
+
+    current = run(action, db)
+    for label, value in (
+        ("Lots & Serial Numbers", current.lots_and_serials),
+        ("Expiration Dates", current.expiration_dates),
+    ):
+        console.print(f"{label}: {'on' if value else 'off'}", highlight=False)
 
 
 @products_app.command("add")

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 import lotline
+from lotline.cli.hints import hint_for
 from lotline.errors import LotlineError
 from lotline.models import Product, Quant
 
@@ -60,12 +61,21 @@ def run(action: Callable[[lotline.Lotline], T], db: str | None = None) -> T:
         with open_app(db) as opened:
             return action(opened)
     except LotlineError as exc:
-        fail(str(exc))
+        refuse(exc)
 
 
-def fail(message: str) -> NoReturn:
+def refuse(error: LotlineError) -> NoReturn:
+    """Print a refusal's message, then the command-line hint for its code; exit with 2."""
+    fail(error.message or str(error), hint=hint_for(error))
+
+
+def fail(message: str, *, hint: str | None = None) -> NoReturn:
     """Print a refusal (names such as "[reverted]" stay as they are) and exit with 2."""
-    err_console.print(Text.assemble(("Error: ", "bold red"), message), highlight=False)
+    err_console.print(
+        Text.assemble(("Error: ", "bold red"), message), highlight=False, soft_wrap=True
+    )
+    if hint:
+        err_console.print(Text.assemble(("Hint: ", "bold"), hint), highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 import lotline.rules.naming
 from lotline.app import Lotline
-from lotline.cli.common import DbOption, app, cells, console, fail, run
+from lotline.cli.common import DbOption, app, cells, console, refuse, run
 from lotline.cli.trace import lots_app
 from lotline.errors import LotlineError, NotFound
 from lotline.models import Product, Scan
@@ -21,7 +21,7 @@ def lots_generate(first: str, count: int) -> None:
     try:
         names = lotline.rules.naming.generate_names(first, count)
     except LotlineError as exc:
-        fail(str(exc))
+        refuse(exc)
     console.file.write("\n".join(names) + "\n")
 
 

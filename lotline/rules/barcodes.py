@@ -75,8 +75,17 @@ def parse_barcode(data: str) -> Scan:
 
     Raises InvalidBarcode for GS1 that is not valid (unknown AI, bad check digit,
     bad date, ...), saying which part is wrong, and InvalidLotName for a typed
-    name that cannot be a lot/serial number.
+    name that cannot be a lot/serial number. Both carry the scan in
+    ``details["barcode"]``.
     """
+    try:
+        return _read(data)
+    except (InvalidBarcode, InvalidLotName) as exc:
+        exc.details.setdefault("barcode", data if isinstance(data, str) else repr(data))
+        raise
+
+
+def _read(data: str) -> Scan:
     if not isinstance(data, str):
         raise InvalidBarcode(f"A scan is text, not {data!r}. {_AGAIN}")
     text = data.strip()
@@ -124,7 +133,8 @@ def _gtin_scan(raw: str, text: str, body: str) -> Scan:
     result = biip.parse(text, config=_CONFIG)
     if result.gtin is None:
         raise InvalidBarcode(
-            f"The product barcode {body!r} is not a valid GTIN: {result.gtin_error}"
+            f"The product barcode {body!r} is not a valid GTIN: {result.gtin_error}",
+            details={"gtin": body},
         )
     return Scan(raw=raw, gtin=result.gtin.as_gtin_14(), is_gs1=True)
 
@@ -140,15 +150,18 @@ def _gs1_scan(raw: str, body: str) -> Scan:
 
 
 def _bad_value(ai: GS1ApplicationIdentifier, value: str) -> InvalidBarcode:
+    details = {"ai": ai.ai, "value": value}
     if not value:
-        return InvalidBarcode(f"{ai} has no value: {ai.description}. {_AGAIN}")
+        return InvalidBarcode(f"{ai} has no value: {ai.description}. {_AGAIN}", details=details)
     if ai.ai in _DATE_AIS:
         return InvalidBarcode(
             f"{ai} {value}: not a valid date (YYMMDD, where DD 00 is the end of the month). "
-            f"{_AGAIN}"
+            f"{_AGAIN}",
+            details=details,
         )
     return InvalidBarcode(
-        f"{ai} {value}: not a valid {ai.description} (GS1 format {ai.format}). {_AGAIN}"
+        f"{ai} {value}: not a valid {ai.description} (GS1 format {ai.format}). {_AGAIN}",
+        details=details,
     )
 
 
@@ -199,7 +212,10 @@ def _hri_elements(body: str) -> list[GS1ElementString]:
         except ParseError:
             ai = None
         if ai is None or ai.ai != number:
-            raise InvalidBarcode(f"({number}) is not a known GS1 application identifier. {_AGAIN}")
+            raise InvalidBarcode(
+                f"({number}) is not a known GS1 application identifier. {_AGAIN}",
+                details={"ai": number},
+            )
         try:
             elements.append(GS1ElementString.parse(number + value, config=_CONFIG))
         except ParseError:
@@ -249,13 +265,17 @@ def _by_ai(elements: Iterable[GS1ElementString]) -> dict[str, GS1ElementString]:
     for element in elements:
         error = element.gtin_error or element.sscc_error or element.gln_error
         if error:
-            raise InvalidBarcode(f"{_check_digit_problem(element, error)}. {_AGAIN}")
+            raise InvalidBarcode(
+                f"{_check_digit_problem(element, error)}. {_AGAIN}",
+                details={"ai": element.ai.ai, "value": element.value},
+            )
         code = element.ai.ai
         earlier = found.setdefault(code, element)
         if earlier.value != element.value:
             raise InvalidBarcode(
                 f"{element.ai} appears twice with different values ({earlier.value} and "
-                f"{element.value}). {_AGAIN}"
+                f"{element.value}). {_AGAIN}",
+                details={"ai": code, "values": [earlier.value, element.value]},
             )
     return found
 
@@ -270,7 +290,10 @@ def _scan_from(raw: str, elements: list[GS1ElementString]) -> Scan:
         try:
             return validate_lot_name(element.value)
         except InvalidLotName as exc:
-            raise InvalidBarcode(f"{element.ai} {element.value!r}: {exc}") from None
+            raise InvalidBarcode(
+                f"{element.ai} {element.value!r}: {exc}",
+                details={"ai": element.ai.ai, "value": element.value},
+            ) from None
 
     def day(ai: str) -> date | None:
         element = found.get(ai)

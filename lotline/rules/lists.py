@@ -61,7 +61,8 @@ def parse_list(text: str, *, serial: bool = False) -> list[Entry]:
     """
     if not isinstance(text, str):
         raise InvalidInput(
-            f"A list of lots/serial numbers must be text, one per line, not {text!r}."
+            f"A list of lots/serial numbers must be text, one per line, not {text!r}.",
+            details={"field": "list"},
         )
     return _validated(
         ((number, _split_line(line)) for number, line in enumerate(_LINE_BREAK.split(text), 1)),
@@ -103,13 +104,17 @@ def read_serials_file(path: str | Path, *, serial: bool = False) -> list[Entry]:
             rows = _csv_rows(content)
     except UnicodeDecodeError:
         raise InvalidInput(
-            f"The file {str(file)!r} is not UTF-8 text; save it as .csv (UTF-8), .xlsx or .txt."
+            f"The file {str(file)!r} is not UTF-8 text; save it as .csv (UTF-8), .xlsx or .txt.",
+            details={"file": str(file)},
         ) from None
     except FileNotFoundError:
-        raise InvalidInput(f"The file {str(file)!r} does not exist; check the path.") from None
+        raise InvalidInput(
+            f"The file {str(file)!r} does not exist; check the path.", details={"file": str(file)}
+        ) from None
     except OSError as exc:
         raise InvalidInput(
-            f"Cannot read the file {str(file)!r}: {exc.strerror or exc}; check the path."
+            f"Cannot read the file {str(file)!r}: {exc.strerror or exc}; check the path.",
+            details={"file": str(file)},
         ) from None
     if rows and _is_header(rows[0]):
         return parse_rows(rows[1:], serial=serial, start=2)
@@ -142,7 +147,8 @@ def _xlsx_rows(file: Path) -> list[list[object]]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         raise InvalidInput(
             f"The file {str(file)!r} is not a readable .xlsx workbook ({exc}); "
-            "save it again from the spreadsheet as .xlsx or .csv."
+            "save it again from the spreadsheet as .xlsx or .csv.",
+            details={"file": str(file)},
         ) from None
     try:
         return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
@@ -207,7 +213,9 @@ def _validated(rows: Iterable[tuple[int, Sequence[object]]], *, serial: bool) ->
     if problems:
         raise InvalidList(problems)
     if not entries:
-        raise InvalidInput("The list is empty; give one lot/serial number per line.")
+        raise InvalidInput(
+            "The list is empty; give one lot/serial number per line.", details={"field": "list"}
+        )
     return entries
 
 

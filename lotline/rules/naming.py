@@ -54,7 +54,8 @@ def _series_count(count: object) -> int:
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SERIES:
         raise InvalidQuantity(
             f"The number of lot/serial names to generate must be a whole number from 1 to "
-            f"{MAX_SERIES:,}, not {count!r}."
+            f"{MAX_SERIES:,}, not {count!r}.",
+            details={"field": "count", "value": str(count), "limit": MAX_SERIES},
         )
     return count
 
@@ -64,7 +65,8 @@ def _check_last(first: str, last: str, count: int) -> None:
         raise InvalidLotName(
             f"A series of {count:,} names from {first!r} would end with a name of "
             f"{len(last)} characters ({last[:20]!r}...); the limit is {MAX_LOT_NAME}. "
-            "Shorten the first name or generate fewer."
+            "Shorten the first name or generate fewer.",
+            details={"lot": first, "count": count, "length": len(last), "limit": MAX_LOT_NAME},
         )
 
 
@@ -102,5 +104,8 @@ def default_first_serial(prefix: str | None, number: int = 1) -> str:
     "FG" -> "FG0000001"; None -> "0000001"; (None, 42) -> "0000042".
     """
     if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-        raise InvalidInput(f"A series number must be a whole number of 0 or more, not {number!r}.")
+        raise InvalidInput(
+            f"A series number must be a whole number of 0 or more, not {number!r}.",
+            details={"field": "number", "value": str(number)},
+        )
     return validate_lot_name(f"{prefix or ''}{number:0{DEFAULT_WIDTH}d}")

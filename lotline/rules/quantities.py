@@ -19,12 +19,19 @@ MAX_QUANTITY = Decimal(10**12)
 QuantityInput = int | Decimal | str
 
 
+def _refused(what: str, value: object, message: str, **details: object) -> InvalidQuantity:
+    """The refusal of ``value`` given as ``what``, with the field and the value given."""
+    return InvalidQuantity(message, details={"field": what, "value": str(value), **details})
+
+
 def parse_quantity(value: object, *, what: str = "quantity") -> Decimal:
     """Turn an int, Decimal or numeric string into an exact Decimal, or refuse it."""
     if isinstance(value, bool | float):
-        raise InvalidQuantity(
-            f"The {what} {value!r} is a {type(value).__name__}; give an int, a Decimal "
-            "or a string such as '2.5' so that it stays exact."
+        raise _refused(
+            what,
+            value,
+            f"The {what} {value!r} is a {type(value).__name__}; give a whole number, a "
+            "decimal or a text such as '2.5' so that it stays exact.",
         )
     if isinstance(value, int):
         number = Decimal(value)
@@ -34,19 +41,35 @@ def parse_quantity(value: object, *, what: str = "quantity") -> Decimal:
         try:
             number = Decimal(value.strip().replace("_", ""))
         except InvalidOperation:
-            raise InvalidQuantity(
-                f"The {what} {value!r} is not a number; type digits such as 3 or 2.5."
+            raise _refused(
+                what, value, f"The {what} {value!r} is not a number; type digits such as 3 or 2.5."
             ) from None
     else:
-        raise InvalidQuantity(f"The {what} {value!r} is not a number; give an int or a Decimal.")
+        raise _refused(
+            what, value, f"The {what} {value!r} is not a number; give a whole number or a decimal."
+        )
+    return _within_limits(number, value, what)
+
+
+def _within_limits(number: Decimal, value: object, what: str) -> Decimal:
     if not number.is_finite():
-        raise InvalidQuantity(f"The {what} {value!r} is not a finite number; give a real count.")
+        raise _refused(
+            what, value, f"The {what} {value!r} is not a finite number; give a real count."
+        )
     if abs(number) > MAX_QUANTITY:
-        raise InvalidQuantity(f"The {what} {value!r} is too large; the limit is {MAX_QUANTITY}.")
+        raise _refused(
+            what,
+            value,
+            f"The {what} {value!r} is too large; the limit is {MAX_QUANTITY}.",
+            limit=MAX_QUANTITY,
+        )
     exponent = number.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -DIGITS:
-        raise InvalidQuantity(
-            f"The {what} {value!r} has more than {DIGITS} decimal places; round it."
+        raise _refused(
+            what,
+            value,
+            f"The {what} {value!r} has more than {DIGITS} decimal places; round it.",
+            decimals=DIGITS,
         )
     return number if number != 0 else ZERO
 
@@ -55,7 +78,7 @@ def positive_quantity(value: object, *, what: str = "quantity") -> Decimal:
     """A quantity that must be greater than zero (a move, a receipt line)."""
     number = parse_quantity(value, what=what)
     if number <= 0:
-        raise InvalidQuantity(f"The {what} must be greater than zero, not {value!r}.")
+        raise _refused(what, value, f"The {what} must be greater than zero, not {value!r}.")
     return number
 
 
@@ -63,13 +86,13 @@ def counted_quantity(value: object, *, what: str = "quantity") -> Decimal:
     """A quantity that may be zero but never negative (a count, an on-hand target)."""
     number = parse_quantity(value, what=what)
     if number < 0:
-        raise InvalidQuantity(f"The {what} cannot be negative ({value!r}); count 0 or more.")
+        raise _refused(what, value, f"The {what} cannot be negative ({value!r}); count 0 or more.")
     return number
 
 
 def require_whole(number: Decimal, *, what: str) -> Decimal:
     if number != number.to_integral_value():
-        raise InvalidQuantity(f"The {what} must be a whole number, not {number}.")
+        raise _refused(what, number, f"The {what} must be a whole number, not {number}.")
     return number
 
 

@@ -46,12 +46,15 @@ def read_settings(conn: Connection) -> Settings:
     )
 
 
-def require_lots_enabled(conn: Connection, action: str) -> None:
+def require_lots_enabled(
+    conn: Connection, action: str, *, details: Mapping[str, Any] | None = None
+) -> None:
+    """Refuse ``action`` (operator's words) while "Lots & Serial Numbers" is off."""
     if not read_settings(conn).lots_and_serials:
         raise SettingRequired(
-            f"Cannot {action}: the '{LOTS_SETTING}' setting is off. Turn it on first "
-            "(app.settings.update(lots_and_serials=True), or `lotline settings "
-            "--lots-and-serials on`)."
+            f"Cannot {action}: the '{LOTS_SETTING}' setting is off. Turn it on in the "
+            "settings first.",
+            details={"setting": "lots_and_serials", **(details or {})},
         )
 
 
@@ -81,7 +84,8 @@ class SettingsService(Service):
                     if tracked:
                         raise SettingRequired(
                             f"Cannot turn off '{LOTS_SETTING}': products are tracked by lot "
-                            f"or serial ({', '.join(tracked)}). Set their tracking to none first."
+                            f"or serial ({', '.join(tracked)}). Set their tracking to none first.",
+                            details={"setting": "lots_and_serials", "tracked": tracked},
                         )
                 values["lots_and_serials"] = bool(lots_and_serials)
             if expiration_dates is not None:
@@ -91,7 +95,8 @@ class SettingsService(Service):
                     and not (values.get("lots_and_serials"))
                 ):
                     raise SettingRequired(
-                        f"Cannot turn on 'Expiration Dates': it needs '{LOTS_SETTING}' on."
+                        f"Cannot turn on 'Expiration Dates': it needs '{LOTS_SETTING}' on.",
+                        details={"setting": "lots_and_serials"},
                     )
                 values["expiration_dates"] = bool(expiration_dates)
             if values:
@@ -126,12 +131,14 @@ def get_product(conn: Connection, ref: ProductRef) -> Product:
     """The product named by ``ref`` (a Product or its code), or UnknownProduct."""
     code = ref.code if isinstance(ref, Product) else ref
     if not isinstance(code, str):
-        raise UnknownProduct(f"A product is given by its code, not {code!r}.")
+        raise UnknownProduct(
+            f"A product is given by its code, not {code!r}.", details={"product": repr(code)}
+        )
     row = conn.execute(select(products).where(products.c.code == code.strip())).mappings().first()
     if row is None:
         raise UnknownProduct(
-            f"There is no product with code {code!r}. Check the code, or create it with "
-            "`lotline products add`."
+            f"There is no product with code {code!r}. Check the code, or create the product first.",
+            details={"product": code.strip()},
         )
     return product_from_row(row)
 
@@ -148,7 +155,8 @@ def check_tracking(tracking: object) -> Tracking:
     if tracking not in TRACKINGS:
         raise InvalidTracking(
             f"Tracking {tracking!r} is not one of none, lot, serial; "
-            "use 'lot' for batches and 'serial' for unique serial numbers."
+            "use 'lot' for batches and 'serial' for unique serial numbers.",
+            details={"field": "tracking", "value": str(tracking)},
         )
     return tracking
 
@@ -162,7 +170,9 @@ def normalize_gtin(value: str) -> str:
     try:
         return Gtin.parse(value.strip()).as_gtin_14()
     except Exception as exc:
-        raise InvalidInput(f"The GTIN {value!r} is not valid: {exc}") from None
+        raise InvalidInput(
+            f"The GTIN {value!r} is not valid: {exc}", details={"field": "gtin", "value": value}
+        ) from None
 
 
 PRODUCT_OPTIONS = {
@@ -181,26 +191,35 @@ def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise InvalidInput(
             f"Unknown product option(s) {', '.join(sorted(unknown))}; "
-            f"known ones are {', '.join(sorted(PRODUCT_OPTIONS))}."
+            f"known ones are {', '.join(sorted(PRODUCT_OPTIONS))}.",
+            details={"field": "options", "unknown": sorted(unknown)},
         )
     values = dict(options)
     if values.get("lot_prefix") is not None:
         values["lot_prefix"] = _check_text(values["lot_prefix"], "lot prefix", 64)
     strategy = values.get("removal_strategy")
     if strategy is not None and strategy not in ("fifo", "fefo", "lifo"):
-        raise InvalidInput(f"Removal strategy {strategy!r} is not one of fifo, fefo, lifo.")
+        raise InvalidInput(
+            f"Removal strategy {strategy!r} is not one of fifo, fefo, lifo.",
+            details={"field": "removal_strategy", "value": str(strategy)},
+        )
     for key in ("expiration_days", "use_days", "removal_days", "alert_days"):
         days = values.get(key)
         if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
-            raise InvalidInput(f"{key} must be a whole number of days, 0 or more, not {days!r}.")
+            raise InvalidInput(
+                f"The {key.replace('_', ' ')} must be a whole number of days, 0 or more, "
+                f"not {days!r}.",
+                details={"field": key, "value": str(days)},
+            )
     return values
 
 
-def _require_expiry_setting(conn: Connection, values: Mapping[str, Any]) -> None:
+def _require_expiry_setting(conn: Connection, values: Mapping[str, Any], product: str) -> None:
     if values.get("use_expiration_date") and not read_settings(conn).expiration_dates:
         raise SettingRequired(
-            "Cannot give a product expiration dates: the 'Expiration Dates' setting is off. "
-            "Turn it on first (app.settings.update(expiration_dates=True))."
+            f"Cannot give product {product} expiration dates: the 'Expiration Dates' setting "
+            "is off. Turn it on in the settings first.",
+            details={"setting": "expiration_dates", "product": product},
         )
 
 
@@ -228,9 +247,13 @@ class Catalog(Service):
         }
 
         def work(conn: Connection) -> Product:
-            _require_expiry_setting(conn, values)
+            _require_expiry_setting(conn, values, values["code"])
             if values["tracking"] != "none":
-                require_lots_enabled(conn, f"track product {values['code']} by {tracking}")
+                require_lots_enabled(
+                    conn,
+                    f"track product {values['code']} by {tracking}",
+                    details={"product": values["code"], "tracking": tracking},
+                )
             clash = conn.execute(
                 select(products.c.code, products.c.gtin).where(
                     (products.c.code == values["code"])
@@ -239,11 +262,13 @@ class Catalog(Service):
             ).first()
             if clash is not None and clash.code == values["code"]:
                 raise DuplicateProduct(
-                    f"A product with code {values['code']!r} already exists; choose another code."
+                    f"A product with code {values['code']!r} already exists; choose another code.",
+                    details={"product": values["code"]},
                 )
             if clash is not None:
                 raise DuplicateProduct(
-                    f"The GTIN {values['gtin']} already belongs to product {clash.code}."
+                    f"The GTIN {values['gtin']} already belongs to product {clash.code}.",
+                    details={"gtin": values["gtin"], "product": clash.code},
                 )
             conn.execute(insert(products).values(created_at=utcnow(), **values))
             return get_product(conn, values["code"])
@@ -262,7 +287,8 @@ class Catalog(Service):
             found = row.first()
             if found is None:
                 raise UnknownProduct(
-                    f"No product has the GTIN {normalized}; set it on the product first."
+                    f"No product has the GTIN {normalized}; set it on the product first.",
+                    details={"gtin": normalized},
                 )
             return product_from_row(found)
 
@@ -281,7 +307,7 @@ class Catalog(Service):
 
         def work(conn: Connection) -> Product:
             found = get_product(conn, product)
-            _require_expiry_setting(conn, values)
+            _require_expiry_setting(conn, values, found.code)
             if values:
                 conn.execute(update(products).where(products.c.id == found.id).values(**values))
             return get_product(conn, found.code)
@@ -312,21 +338,17 @@ def change_tracking(conn: Connection, ref: ProductRef, tracking: Tracking) -> li
     """
     product = get_product(conn, ref)
     if tracking != "none":
-        require_lots_enabled(conn, f"track product {product.code} by {tracking}")
+        require_lots_enabled(
+            conn,
+            f"track product {product.code} by {tracking}",
+            details={"product": product.code, "tracking": tracking},
+        )
     if tracking == product.tracking:
         return []
     if tracking == "serial":
         _refuse_lots_of_several_units(conn, product)
     untracked = _untracked_stock(conn, product) if tracking != "none" else []
-    negative = [(place, quantity) for place, quantity in untracked if quantity < 0]
-    if negative:
-        place, quantity = negative[0]
-        raise InvalidState(
-            f"Cannot track {product.code} by {tracking}: {place} holds "
-            f"{describe_quantity(quantity)} {product.unit} (negative stock), which no lot "
-            f"can carry. Set that quantity to 0 first (lotline adjust {product.code} "
-            f"'{place}' 0), then change the tracking."
-        )
+    _refuse_negative_stock(product, tracking, untracked)
     conn.execute(update(products).where(products.c.id == product.id).values(tracking=tracking))
     one_unit = (
         and_(quants.c.internal, quants.c.lot_id.is_not(None)) if tracking == "serial" else false()
@@ -414,5 +436,27 @@ def _refuse_lots_of_several_units(conn: Connection, product: Product) -> None:
         where = "; ".join(f"lot {name} holds {' and '.join(p)}" for name, p in held.items())
         raise InvalidState(
             f"Cannot track {product.code} by serial number: a serial number is one unit, "
-            f"but {where}. Split those quantities into serial numbers first."
+            f"but {where}. Split those quantities into serial numbers first.",
+            details={"product": product.code, "tracking": "serial", "lots": list(held)},
+        )
+
+
+def _refuse_negative_stock(
+    product: Product, tracking: Tracking, untracked: list[tuple[str, Decimal]]
+) -> None:
+    """No lot can carry a negative quantity: refuse tracking while one is on hand."""
+    negative = [(place, quantity) for place, quantity in untracked if quantity < 0]
+    if negative:
+        place, quantity = negative[0]
+        raise InvalidState(
+            f"Cannot track {product.code} by {tracking}: {place} holds "
+            f"{describe_quantity(quantity)} {product.unit} (negative stock), which no lot "
+            "can carry. Set that quantity to 0 first with an inventory adjustment, then "
+            "change the tracking.",
+            details={
+                "product": product.code,
+                "tracking": tracking,
+                "location": place,
+                "quantity": quantity,
+            },
         )

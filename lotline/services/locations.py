@@ -51,7 +51,10 @@ def get_location(conn: Connection, ref: LocationRef) -> Location:
     """The location named by ``ref`` (a Location or its full name), or UnknownLocation."""
     full_name = ref.full_name if isinstance(ref, Location) else ref
     if not isinstance(full_name, str):
-        raise UnknownLocation(f"A location is given by its full name, not {full_name!r}.")
+        raise UnknownLocation(
+            f"A location is given by its full name, not {full_name!r}.",
+            details={"location": repr(full_name)},
+        )
     row = (
         conn.execute(select(locations).where(locations.c.full_name == full_name.strip()))
         .mappings()
@@ -59,8 +62,8 @@ def get_location(conn: Connection, ref: LocationRef) -> Location:
     )
     if row is None:
         raise UnknownLocation(
-            f"There is no location {full_name!r}. Use a full name such as 'WH/Stock'; "
-            "`lotline locations list` shows them all."
+            f"There is no location {full_name!r}. Use a full name such as 'WH/Stock'.",
+            details={"location": full_name.strip()},
         )
     return location_from_row(row, _parent_name(row["full_name"]))
 
@@ -96,15 +99,22 @@ def _parent_name(full_name: str) -> str | None:
 
 def _check_name(full_name: object) -> str:
     if not isinstance(full_name, str) or not full_name.strip():
-        raise InvalidInput("A location needs a full name such as 'WH/Stock/Shelf 1'.")
+        raise InvalidInput(
+            "A location needs a full name such as 'WH/Stock/Shelf 1'.",
+            details={"field": "location name", "value": str(full_name)},
+        )
     parts = [p.strip() for p in full_name.strip().split("/")]
     if any(not p for p in parts):
         raise InvalidInput(
-            f"The location name {full_name!r} has an empty part; write it as 'WH/Stock/Shelf 1'."
+            f"The location name {full_name!r} has an empty part; write it as 'WH/Stock/Shelf 1'.",
+            details={"field": "location name", "value": full_name},
         )
     cleaned = "/".join(parts)
     if len(cleaned) > 512 or any(len(p) > 128 for p in parts):
-        raise InvalidInput(f"The location name {full_name!r} is too long; shorten it.")
+        raise InvalidInput(
+            f"The location name {full_name!r} is too long; shorten it.",
+            details={"field": "location name", "length": len(cleaned), "limit": 512},
+        )
     return required_text(cleaned, "location name", limit=512)
 
 
@@ -121,7 +131,8 @@ def _insert(conn: Connection, full_name: str, usage: str) -> Location:
         if parent is None:
             raise UnknownLocation(
                 f"Cannot create {full_name!r}: its parent location {parent_name!r} does not "
-                "exist. Create the parent first."
+                "exist. Create the parent first.",
+                details={"location": parent_name, "child": full_name},
             )
         parent_id, parent_path = parent.id, parent.parent_path
     new_id = conn.execute(
@@ -161,7 +172,8 @@ class Locations(Service):
         cleaned = _check_name(full_name)
         if usage not in LOCATION_USAGES:
             raise InvalidInput(
-                f"The location type {usage!r} is unknown; use one of {', '.join(LOCATION_USAGES)}."
+                f"The location type {usage!r} is unknown; use one of {', '.join(LOCATION_USAGES)}.",
+                details={"field": "usage", "value": str(usage)},
             )
 
         def work(conn: Connection) -> Location:
@@ -169,7 +181,9 @@ class Locations(Service):
                 select(func.count()).where(locations.c.full_name == cleaned)
             ).scalar_one()
             if taken:
-                raise DuplicateLocation(f"The location {cleaned!r} already exists.")
+                raise DuplicateLocation(
+                    f"The location {cleaned!r} already exists.", details={"location": cleaned}
+                )
             return _insert(conn, cleaned, usage)
 
         return self._run(work)

@@ -116,13 +116,15 @@ def _change(conn: Connection, product: Product, picks: Sequence[Pick], sign: int
         if result.rowcount != len(rows):
             raise Conflict(
                 f"Some stock of {product.code} to reserve is no longer there; "
-                "look at the stock again and retry."
+                "look at the stock again and retry.",
+                details={"product": product.code},
             )
     except IntegrityError:
         savepoint.rollback()
         raise Conflict(
             f"Cannot reserve {product.code}: another document has just reserved the same "
             "stock (a serial can be reserved once, a lot up to what is on hand). "
-            "Look at the stock again and choose other lots or serials."
+            "Look at the stock again and choose other lots or serials.",
+            details={"product": product.code},
         ) from None
     savepoint.commit()

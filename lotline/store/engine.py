@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,18 +44,29 @@ def normalize_url(url: str | None) -> URL:
     try:
         parsed = make_url(text)
     except ArgumentError:
+        shown = _hide_password(text)
         raise DatabaseUnavailable(
-            f"Cannot open the database {text!r}: it is not a database URL. "
-            "Use sqlite:///path/to/file.db or postgresql://user@host/dbname."
+            f"Cannot open the database {shown!r}: it is not a database URL. "
+            "Use sqlite:///path/to/file.db or postgresql://user@host/dbname.",
+            details={"database": shown},
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseUnavailable(
-            f"Cannot open the database {safe_url(parsed)}: lotline runs on SQLite or "
-            "PostgreSQL. Use sqlite:///file.db or postgresql://user@host/dbname."
+            f"Cannot open the database {safe_url(parsed)}: only SQLite and PostgreSQL "
+            "databases can be used. Use sqlite:///file.db or postgresql://user@host/dbname.",
+            details={"database": safe_url(parsed)},
         )
     return parsed
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def _hide_password(text: str) -> str:
+    """A URL that could not be parsed, with what looks like a password masked."""
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 def safe_url(url: URL) -> str:
@@ -112,7 +124,8 @@ def check_reachable(engine: Engine, url: URL) -> None:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(
             f"Cannot open the database {safe_url(url)}: {reason}. "
-            "Check that the server runs, the database exists and the URL is right."
+            "Check that the server runs, the database exists and the URL is right.",
+            details={"database": safe_url(url), "reason": reason},
         ) from None
 
 
@@ -133,17 +146,20 @@ def explain_integrity_error(exc: IntegrityError) -> LotlineError:
         if constraint == pg_name or sqlite_columns in message:
             return error(
                 f"{subject} was just created by another user, so nothing was recorded; "
-                "look it up and use the existing one, or choose another name."
+                "look it up and use the existing one, or choose another name.",
+                details={"constraint": pg_name},
             )
     if "lot_of_product" in constraint or "FOREIGN KEY constraint failed" in message:
         return InvalidInput(
             "A lot/serial number was given with a product it does not belong to (or a "
             "document, product or location that does not exist); nothing was recorded. "
-            "Give each product its own lots."
+            "Give each product its own lots.",
+            details={"constraint": constraint or "foreign key"},
         )
     return Conflict(
         f"The database refused the change ({constraint or message}); nothing was recorded. "
-        "Another user may have changed the same data: look again and retry."
+        "Another user may have changed the same data: look again and retry.",
+        details={"constraint": constraint or message},
     )
 
 

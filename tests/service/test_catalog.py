@@ -142,3 +142,34 @@ def test_a_database_that_cannot_be_opened_is_named_without_its_password(url: str
         lotline.open(url)
     assert "secret" not in str(raised.value)
     assert "Cannot open the database" in str(raised.value)
+
+
+def test_refusals_carry_the_product_location_and_setting_involved(app: Lotline) -> None:
+    with pytest.raises(UnknownProduct) as unknown:
+        app.products.get(" NOPE ")
+    assert unknown.value.details == {"product": "NOPE"}
+    with pytest.raises(UnknownProduct) as no_gtin:
+        app.products.get_by_gtin("9506000134352")
+    assert no_gtin.value.details == {"gtin": "09506000134352"}
+    with pytest.raises(UnknownLocation) as nowhere:
+        app.locations.get("WH/Nowhere")
+    assert nowhere.value.details == {"location": "WH/Nowhere"}
+    app.products.create("CHAIR", "Chair", "serial")
+    with pytest.raises(DuplicateProduct) as duplicate:
+        app.products.create("CHAIR", "Chair")
+    assert duplicate.value.details == {"product": "CHAIR"}
+    with pytest.raises(SettingRequired) as lots_in_use:
+        app.settings.update(lots_and_serials=False)
+    assert lots_in_use.value.details == {"setting": "lots_and_serials", "tracked": ["CHAIR"]}
+    with pytest.raises(SettingRequired) as dates_off:
+        app.products.update("CHAIR", use_expiration_date=True)
+    assert dates_off.value.details == {"setting": "expiration_dates", "product": "CHAIR"}
+
+
+def test_refused_product_options_name_the_field_in_operator_words(app: Lotline) -> None:
+    with pytest.raises(InvalidInput, match=r"^The alert days must be a whole number") as caught:
+        app.products.create("MILK", "Milk", alert_days=-1)
+    assert caught.value.details == {"field": "alert_days", "value": "-1"}
+    with pytest.raises(InvalidTracking) as tracking:
+        app.products.create("MILK", "Milk", "batch")
+    assert tracking.value.details == {"field": "tracking", "value": "batch"}

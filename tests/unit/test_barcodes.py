@@ -190,3 +190,23 @@ def test_an_empty_scan_is_refused() -> None:
 def test_a_typed_name_too_long_for_a_lot_is_refused() -> None:
     with pytest.raises(InvalidLotName):
         parse_barcode("X" * 129)
+
+
+def test_a_barcode_error_carries_the_scan_and_the_faulty_element() -> None:
+    with pytest.raises(InvalidBarcode) as caught:
+        parse_barcode("(01)09506000134353(10)ABC")
+    assert caught.value.details == {
+        "ai": "01",
+        "value": "09506000134353",
+        "barcode": "(01)09506000134353(10)ABC",
+    }
+    with pytest.raises(InvalidBarcode) as caught:
+        parse_barcode("(17)241300")
+    assert caught.value.details == {"ai": "17", "value": "241300", "barcode": "(17)241300"}
+
+
+def test_a_typed_name_refused_as_a_lot_carries_the_scan() -> None:
+    with pytest.raises(InvalidLotName) as caught:
+        parse_barcode("X" * 200)
+    assert caught.value.details["barcode"] == "X" * 200
+    assert caught.value.details["limit"] == 128

@@ -229,3 +229,10 @@ def test_a_binary_file_or_broken_workbook_is_refused(tmp_path: Path) -> None:
     broken.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(InvalidInput, match="xlsx"):
         read_serials_file(broken)
+
+
+def test_a_file_that_cannot_be_read_is_in_the_details(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(InvalidInput) as caught:
+        read_serials_file(missing)
+    assert caught.value.details == {"file": str(missing)}

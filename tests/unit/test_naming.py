@@ -146,3 +146,13 @@ def test_series_properties(prefix: str, digits: str, suffix: str, count: int) ->
 @given(first=st.text(alphabet="AB12-", min_size=1, max_size=10).filter(lambda s: s.strip()))
 def test_next_name_follows_generate_names(first: str) -> None:
     assert next_name(first) == generate_names(first, 2)[1]
+
+
+def test_a_refused_series_carries_what_was_asked() -> None:
+    with pytest.raises(InvalidQuantity) as caught:
+        generate_names("SN1", 0)
+    assert caught.value.details == {"field": "count", "value": "0", "limit": 1_000_000}
+    first = "X" * (MAX_LOT_NAME - 2) + "99"
+    with pytest.raises(InvalidLotName) as too_long:
+        generate_names(first, 2)
+    assert too_long.value.details == {"lot": first, "count": 2, "length": 129, "limit": 128}

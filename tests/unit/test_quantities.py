@@ -53,3 +53,12 @@ def test_a_count_may_be_zero_but_not_negative() -> None:
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=6, allow_nan=False))
 def test_storage_round_trip_is_exact(value: Decimal) -> None:
     assert from_storage(to_storage(parse_quantity(value))) == value
+
+
+def test_a_refused_quantity_names_its_field_and_the_value_given() -> None:
+    with pytest.raises(InvalidQuantity) as caught:
+        counted_quantity("-0.5", what="counted quantity")
+    assert caught.value.details == {"field": "counted quantity", "value": "-0.5"}
+    with pytest.raises(InvalidQuantity) as caught:
+        parse_quantity(Decimal("1E+13"))
+    assert caught.value.details == {"field": "quantity", "value": "1E+13", "limit": "1000000000000"}
