@@ -541,7 +541,7 @@ def test_return_of_a_receipt_is_a_delivery_to_the_vendor(wh: Lotline) -> None:
     wh.transfers.validate(back)
     assert stock(wh, "WOOD") == {"A": 6}
     assert stock(wh, "SCREW") == {None: 3}
-    with pytest.raises(InvalidState, match="Only a done document"):
+    with pytest.raises(InvalidState, match="it is ready, and only a done document"):
         wh.transfers.return_of(wh.transfers.receipt([{"product": "SCREW", "quantity": 1}]))
 
 
