@@ -236,8 +236,16 @@ def test_assign_lots_of_thousands_of_serials_posts_in_bulk(app: Lotline) -> None
 def test_assign_lots_refuses_a_total_other_than_the_untracked_quantity(untracked: Lotline) -> None:
     untracked.products.set_tracking("PAINT", "lot")
     before = snapshot(untracked)
-    with pytest.raises(InvalidQuantity, match=r"add up to 12, but 12.5 is on hand at WH/Stock"):
+    with pytest.raises(
+        InvalidQuantity, match=r"add up to 12, but 12.5 is on hand at WH/Stock"
+    ) as caught:
         untracked.adjustments.assign_lots("PAINT", "WH/Stock", {"P-1": 10, "P-2": 2})
+    assert caught.value.details == {
+        "product": "PAINT",
+        "location": "WH/Stock",
+        "given": "12",
+        "on_hand": "12.5",
+    }
     with pytest.raises(InvalidQuantity, match=r"add up to 3, but 4 is on hand at WH/Backroom"):
         untracked.adjustments.assign_lots("PAINT", BACKROOM, {"P-1": 1, "P-2": 1, "P-3": 1})
     assert snapshot(untracked) == before
