@@ -71,9 +71,14 @@ def _is_quantity(given: object) -> bool:
 
 def _bare_quantity(product: Product, given: Any, allowed: bool) -> tuple[str | None, Decimal]:
     if product.is_tracked:
+        wanted = (
+            "a list of its serial numbers (one unit each)"
+            if product.tracking == "serial"
+            else "its lots with their quantities, as {name: quantity}"
+        )
         raise MissingLot(
-            f"Product {product.code} is tracked by {product.tracking}: give "
-            f"{kind_word(product)}s with their quantities, not a bare quantity.",
+            f"Product {product.code} is tracked by {product.tracking}: give {wanted}, "
+            f"not {given!r}.",
             details={"product": product.code, "tracking": product.tracking},
         )
     if not allowed:

@@ -2,7 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lotline.app import Lotline
 from lotline.errors import (
@@ -337,6 +337,19 @@ def test_reverting_twice_or_a_non_adjustment_is_refused(stocked: Lotline) -> Non
         stocked.adjustments.revert(receipt_name)
     with pytest.raises(UnknownOperation, match="INV/99999"):
         stocked.adjustments.revert("INV/99999")
+    assert snapshot(stocked) == before
+
+
+def test_only_a_done_adjustment_is_reverted_and_the_refusal_names_it(stocked: Lotline) -> None:
+    done = stocked.adjustments.set_quantity("SCREW", "WH/Stock", 3)
+    assert done is not None
+    with stocked.db.transaction() as conn:
+        conn.execute(update(operations).where(operations.c.id == done.id).values(state="cancelled"))
+    before = snapshot(stocked)
+    with pytest.raises(InvalidState, match=f"Cannot revert {done.name}: it is cancelled") as caught:
+        stocked.adjustments.revert(done)
+    assert caught.value.details["document"] == done.name
+    assert caught.value.details["state"] == "cancelled"
     assert snapshot(stocked) == before
 
 

@@ -236,10 +236,26 @@ def test_assign_lots_of_thousands_of_serials_posts_in_bulk(app: Lotline) -> None
 def test_assign_lots_refuses_a_total_other_than_the_untracked_quantity(untracked: Lotline) -> None:
     untracked.products.set_tracking("PAINT", "lot")
     before = snapshot(untracked)
-    with pytest.raises(InvalidQuantity, match=r"add up to 12, but 12.5 is on hand at WH/Stock"):
+    with pytest.raises(
+        InvalidQuantity, match=r"add up to 12, but 12.5 is on hand at WH/Stock"
+    ) as caught:
         untracked.adjustments.assign_lots("PAINT", "WH/Stock", {"P-1": 10, "P-2": 2})
+    assert caught.value.details == {
+        "product": "PAINT",
+        "location": "WH/Stock",
+        "given": "12",
+        "on_hand": "12.5",
+    }
     with pytest.raises(InvalidQuantity, match=r"add up to 3, but 4 is on hand at WH/Backroom"):
-        untracked.adjustments.assign_lots("PAINT", BACKROOM, ["P-1", "P-2", "P-3"])
+        untracked.adjustments.assign_lots("PAINT", BACKROOM, {"P-1": 1, "P-2": 1, "P-3": 1})
+    assert snapshot(untracked) == before
+
+
+def test_assign_lots_reads_lots_as_transfers_do(untracked: Lotline) -> None:
+    untracked.products.set_tracking("PAINT", "lot")
+    before = snapshot(untracked)
+    with pytest.raises(InvalidInput, match=r"PAINT is tracked by lot: give each lot with its"):
+        untracked.adjustments.assign_lots("PAINT", BACKROOM, ["P-1", "P-2", "P-3", "P-4"])
     assert snapshot(untracked) == before
 
 
@@ -248,7 +264,7 @@ def test_assign_lots_refuses_a_serial_of_several_units_or_named_twice(untracked:
     before = snapshot(untracked)
     with pytest.raises(InvalidQuantity, match=r"serial L1 is one unit, not 2"):
         untracked.adjustments.assign_lots("LAMP", BACKROOM, {"L1": 2})
-    with pytest.raises(InvalidInput, match=r"L1 is given more than once"):
+    with pytest.raises(InvalidInput, match=r"L1 of LAMP is given twice"):
         untracked.adjustments.assign_lots("LAMP", BACKROOM, ["L1", " L1"])
     assert snapshot(untracked) == before
 
@@ -279,7 +295,7 @@ def test_assign_lots_refuses_bad_targets_and_changes_nothing(untracked: Lotline)
         untracked.adjustments.assign_lots("LAMP", "WH/Stock", first="L1")
     with pytest.raises(InvalidQuantity, match="count of serial numbers must be 1 or more"):
         untracked.adjustments.assign_lots("LAMP", "WH/Stock", first="L1", count=0)
-    with pytest.raises(InvalidInput, match="a list of serial numbers"):
+    with pytest.raises(InvalidInput, match="a list of its serial numbers"):
         untracked.adjustments.assign_lots("LAMP", "WH/Stock", "L1")
     with pytest.raises(InvalidQuantity, match="greater than zero"):
         untracked.adjustments.assign_lots("LAMP", "WH/Stock", {"L1": 0})

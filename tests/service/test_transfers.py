@@ -376,6 +376,47 @@ def test_tracked_stock_never_goes_negative_on_delivery(wh: Lotline) -> None:
     assert stock(wh, "WOOD") == {"A": 3}
 
 
+def test_a_shortage_names_the_product_lot_place_document_and_quantities(wh: Lotline) -> None:
+    receive(wh, "WOOD", [("A", 3)])
+    op = wh.transfers.delivery([{"product": "WOOD", "lots": {"A": 5}}])
+    with pytest.raises(InsufficientStock) as caught:
+        wh.transfers.validate(op)
+    assert caught.value.details == {
+        "product": "WOOD",
+        "lot": "A",
+        "location": "WH/Stock",
+        "document": op.name,
+        "needed": "5",
+        "available": "3",
+    }
+
+
+def test_one_lot_named_on_two_lines_is_taken_once_for_both(wh: Lotline) -> None:
+    receive(wh, "WOOD", [("A", 5)])
+    lines_of_a = [{"product": "WOOD", "lots": {"A": 4}}, {"product": "WOOD", "lots": {"A": 3}}]
+    with pytest.raises(InsufficientStock, match=r"lot A of WOOD.*5 available, 7 needed"):
+        wh.transfers.reserve(wh.transfers.delivery(lines_of_a))
+    receive(wh, "WOOD", [("A", 2)])
+    op = wh.transfers.reserve(wh.transfers.delivery(lines_of_a))
+    assert op.state == "ready"
+    assert lines(op) == [("WOOD", 4, 4, {"A": 4}), ("WOOD", 3, 3, {"A": 3})]
+    assert reserved(wh, "WOOD") == {"A": 7}
+
+
+def test_a_closed_document_refuses_every_change_naming_its_state(wh: Lotline) -> None:
+    op = wh.transfers.cancel(wh.transfers.delivery([{"product": "SCREW", "quantity": 1}]))
+    with pytest.raises(InvalidState, match=f"Cannot reserve {op.name}: it is cancelled") as caught:
+        wh.transfers.reserve(op)
+    assert caught.value.details == {
+        "document": op.name,
+        "kind": "delivery",
+        "state": "cancelled",
+        "action": "reserve",
+    }
+    with pytest.raises(InvalidState, match="it is cancelled"):
+        wh.transfers.return_of(op)
+
+
 def test_reserving_what_is_short_leaves_the_document_confirmed(wh: Lotline) -> None:
     receive(wh, "WOOD", [("A", 4)])
     op = wh.transfers.reserve(wh.transfers.delivery([{"product": "WOOD", "quantity": 10}]))
@@ -541,7 +582,7 @@ def test_return_of_a_receipt_is_a_delivery_to_the_vendor(wh: Lotline) -> None:
     wh.transfers.validate(back)
     assert stock(wh, "WOOD") == {"A": 6}
     assert stock(wh, "SCREW") == {None: 3}
-    with pytest.raises(InvalidState, match="Only a done document"):
+    with pytest.raises(InvalidState, match="it is ready, and only a done document"):
         wh.transfers.return_of(wh.transfers.receipt([{"product": "SCREW", "quantity": 1}]))
 
 
