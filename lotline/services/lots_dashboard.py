@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +44,7 @@ def list_lots(
     elif in_stock is False:
         query = query.having(_ON_HAND == 0)
     if expired is not None:
-        query = query.where(_expired(utcnow()) if expired else _not_expired(utcnow()))
+        query = query.where(_expiry(expired))
     if location is not None and in_stock is False:
         return []
     return [_lot_row(r) for r in conn.execute(query)]
@@ -75,12 +74,11 @@ def _dashboard(held: Any) -> Select[Any]:
     )
 
 
-def _expired(now: datetime) -> Any:
-    return lots.c.expiration_date < now
-
-
-def _not_expired(now: datetime) -> Any:
-    """Lots without an expiration date, or whose date has not passed."""
+def _expiry(expired: bool) -> Any:
+    """Lots whose expiration date has passed; or (False) those without one or not yet past."""
+    now = utcnow()
+    if expired:
+        return lots.c.expiration_date < now
     return or_(lots.c.expiration_date.is_(None), lots.c.expiration_date >= now)
 
 
