@@ -61,11 +61,11 @@ Direction = Literal["up", "down"]
 # Where a lot can come from: a receipt, a manufacturing order, an inventory adjustment.
 ORIGIN_USAGES = ("supplier", "production", "inventory")
 CUSTOMER = "customer"
-ONE = Decimal(1)
 ZERO = Decimal(0)
 
 # Stored millionths -> Decimal, remembered: a genealogy repeats the same few quantities.
 _quantity = lru_cache(maxsize=4096)(from_storage)
+
 
 # --- the statement ------------------------------------------------------------------
 
