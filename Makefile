@@ -26,6 +26,7 @@ lint: install
 	$(BIN)/ruff check lotline tests bench
 	$(BIN)/ruff format --check lotline tests bench
 	$(BIN)/mypy --strict lotline
+	$(BIN)/lint-imports --no-cache
 
 ## make test: lint, type check and the whole suite (SQLite, and PostgreSQL when reachable),
 ## on every core (pytest-xdist; each worker has its own databases)

@@ -18,7 +18,7 @@ from rich.tree import Tree
 import lotline
 from lotline.cli.common import DbOption, app, console, err_console, quant_table, quantity_text, run
 from lotline.models import LotRow, MoveLine, Quant, RecallRow, TraceNode
-from lotline.services.trace import RECALL_COLUMNS, to_csv, to_xlsx
+from lotline.services.exports import RECALL_COLUMNS, to_csv, to_xlsx
 
 lots_app = typer.Typer(help="Lots and serial numbers.", no_args_is_help=True)
 app.add_typer(lots_app, name="lots")

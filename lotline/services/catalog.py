@@ -22,6 +22,7 @@ from lotline.errors import (
 from lotline.models import TRACKINGS, Product, Settings, Tracking
 from lotline.rules.text import required_text
 from lotline.services.base import Service, utcnow
+from lotline.services.untracked_stock import untracked_quants
 from lotline.store.schema import locations, lots, products, quants, settings
 
 ProductRef = Product | str
@@ -368,18 +369,10 @@ def change_tracking(conn: Connection, ref: ProductRef, tracking: Tracking) -> li
 
 
 def _untracked_stock(conn: Connection, product: Product) -> list[tuple[str, Decimal]]:
-    rows = conn.execute(
-        select(locations.c.full_name, quants.c.quantity)
-        .join(locations, locations.c.id == quants.c.location_id)
-        .where(
-            quants.c.product_id == product.id,
-            quants.c.lot_id.is_(None),
-            quants.c.quantity != 0,
-            locations.c.usage == "internal",
-        )
-        .order_by(locations.c.full_name)
-    ).all()
-    return [(r.full_name, r.quantity) for r in rows]
+    return [
+        (quant.location, quant.quantity)
+        for quant in untracked_quants(conn, product.id, tracked_only=False)
+    ]
 
 
 def _lots_in_stock_warning(conn: Connection, product: Product) -> list[str]:

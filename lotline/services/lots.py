@@ -29,6 +29,7 @@ from lotline.services.catalog import (
     require_lots_enabled,
 )
 from lotline.services.locations import LocationRef
+from lotline.services.lots_dashboard import list_lots
 from lotline.services.sequences import take
 from lotline.store.bulk import chunked, insert_rows, stored
 from lotline.store.schema import lots, products
@@ -54,10 +55,12 @@ def lot_from_row(row: RowMapping | Mapping[str, Any], product_code: str) -> Lot:
 
 
 def require_tracked(product: Product) -> None:
+    """Refuse a product that is tracked neither by lot nor by serial number."""
     if not product.is_tracked:
         raise InvalidInput(
             f"Product {product.code} is not tracked by lots or serial numbers; "
-            "set its tracking to lot or serial first."
+            "set its tracking to lot or serial first.",
+            details={"product": product.code, "tracking": product.tracking},
         )
 
 
@@ -75,10 +78,17 @@ def get_lot(conn: Connection, product: Product, ref: LotRef) -> Lot:
     found = find_lot(conn, product, name)
     if found is None:
         raise UnknownLot(
-            f"Product {product.code} has no lot/serial number {name!r}; "
-            "`lotline lots list --product " + product.code + "` shows its lots."
+            f"Product {product.code} has no lot/serial number {name!r}.",
+            details={"product": product.code, "lot": name},
         )
     return found
+
+
+_ALL = "\x00all"  # key of the dates shared by every new lot (not a valid lot name)
+
+
+def _dates_key(name: str, dates: Mapping[str, object]) -> str:
+    return name if name in dates else _ALL
 
 
 def ensure_lots(
@@ -97,32 +107,43 @@ def ensure_lots(
     if not names:
         return {}
     received_at = utcnow()
-    dates = _with_expiry(conn, product, received_at, names, dates or {})
+    dated = _with_expiry(conn, product, received_at, names, dates or {})
     newest_before = conn.execute(select(func.coalesce(func.max(lots.c.id), 0))).scalar_one()
+    rows = _new_lot_rows(conn, product, names, dated, received_at)
+    columns = ("product_id", "name", "created_at", *LOT_DATES)
+    insert_rows(conn, lots, columns, rows, on_conflict_do_nothing=("product_id", "name"))
+    return _lot_ids(conn, product, set(names), newest_before)
+
+
+def _new_lot_rows(
+    conn: Connection,
+    product: Product,
+    names: Sequence[str],
+    dates: Mapping[str, Mapping[str, datetime | None]],
+    received_at: datetime,
+) -> list[tuple[object, ...]]:
+    """Rows of (product_id, name, created_at, *LOT_DATES) in stored form."""
     now = stored(conn, lots.c.created_at, received_at)
 
-    def day(name: str, key: str) -> object:
-        value = dates.get(name, {}).get(key)
-        return stored(conn, lots.c[key], value) if value is not None else None
+    def day(key: str, column: str) -> object:
+        value = dates.get(key, {}).get(column)
+        return stored(conn, lots.c[column], value) if value is not None else None
 
-    columns = ("product_id", "name", "created_at", *LOT_DATES)
     if not dates:
-        rows = [(product.id, name, now, None, None, None, None) for name in names]
-    elif len(dates) == 1 and _ALL in dates:
-        shared = tuple(day(_ALL, key) for key in LOT_DATES)
-        rows = [(product.id, name, now, *shared) for name in names]
-    else:
-        rows = [
-            (
-                product.id,
-                name,
-                now,
-                *(day(name if name in dates else _ALL, key) for key in LOT_DATES),
-            )
-            for name in names
-        ]
-    insert_rows(conn, lots, columns, rows, on_conflict_do_nothing=("product_id", "name"))
-    wanted = set(names)
+        return [(product.id, name, now, None, None, None, None) for name in names]
+    if len(dates) == 1 and _ALL in dates:
+        shared = tuple(day(_ALL, column) for column in LOT_DATES)
+        return [(product.id, name, now, *shared) for name in names]
+    return [
+        (product.id, name, now, *(day(_dates_key(name, dates), column) for column in LOT_DATES))
+        for name in names
+    ]
+
+
+def _lot_ids(
+    conn: Connection, product: Product, wanted: set[str], newest_before: int
+) -> dict[str, int]:
+    """The ids of ``wanted``: the lots created after ``newest_before``, then the others."""
     ids = {
         row.name: row.id
         for row in conn.execute(
@@ -132,25 +153,23 @@ def ensure_lots(
         )
         if row.name in wanted
     }
-    existing = [name for name in wanted if name not in ids]
-    for chunk in chunked(existing):
+    ids.update(_named_lot_ids(conn, product, [name for name in wanted if name not in ids]))
+    return ids
+
+
+def _named_lot_ids(conn: Connection, product: Product, names: Sequence[str]) -> dict[str, int]:
+    """The ids of the lots of ``product`` among ``names`` (those that exist)."""
+    ids: dict[str, int] = {}
+    for chunk in chunked(names):
         ids.update(
             (row.name, row.id)
             for row in conn.execute(
                 select(lots.c.id, lots.c.name).where(
-                    lots.c.product_id == product.id,
-                    lots.c.name.in_(chunk),
+                    lots.c.product_id == product.id, lots.c.name.in_(chunk)
                 )
             )
         )
     return ids
-
-
-_ALL = "\x00all"  # key of the dates shared by every new lot (not a valid lot name)
-
-
-def _dates_key(name: str, dates: Mapping[str, object]) -> str:
-    return name if name in dates else _ALL
 
 
 def _with_expiry(
@@ -193,7 +212,8 @@ def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> 
     if find_lot(conn, product, cleaned) is not None:
         raise DuplicateLot(
             f"Product {product.code} already has a lot/serial number {cleaned!r}; "
-            "a name is unique per product. Choose another name."
+            "a name is unique per product. Choose another name.",
+            details={"product": product.code, "lot": cleaned},
         )
     now = utcnow()
     given = {key: values.pop(key) for key in LOT_DATES if key in values}
@@ -248,17 +268,7 @@ def next_names(conn: Connection, product: Product, count: int = 1) -> list[str]:
 
 
 def _existing_names(conn: Connection, product: Product, names: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunked(names):
-        found.update(
-            conn.execute(
-                select(lots.c.name).where(
-                    lots.c.product_id == product.id,
-                    lots.c.name.in_(chunk),
-                )
-            ).scalars()
-        )
-    return found
+    return set(_named_lot_ids(conn, product, names))
 
 
 class LotsService(Service):
@@ -277,7 +287,9 @@ class LotsService(Service):
         unknown = set(dates) - set(LOT_DATES)
         if unknown:
             raise InvalidInput(
-                f"Unknown lot date(s) {', '.join(sorted(unknown))}; use {', '.join(LOT_DATES)}."
+                f"Unknown lot date(s) {', '.join(sorted(unknown))}; "
+                f"the dates of a lot are {', '.join(LOT_DATES)}.",
+                details={"dates": sorted(unknown)},
             )
         return self._run(
             lambda conn: create_lot(
@@ -346,10 +358,4 @@ class LotsService(Service):
         By product code then lot name; ``location`` keeps lots on hand there (children
         included); ``in_stock``/``expired`` filter on stock and on the expiration date.
         """
-        from lotline.services.trace import list_lots
-
         return self._run(lambda conn: list_lots(conn, product, location, in_stock, expired))
-
-
-# Names used only in annotations of LotsService.list (the dashboard lives in trace.py,
-# which imports this module).

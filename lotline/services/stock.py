@@ -12,6 +12,7 @@ from lotline.services.base import Service
 from lotline.services.catalog import ProductRef, get_product
 from lotline.services.locations import LocationRef, get_location, subtree_path
 from lotline.services.lots import get_lot
+from lotline.services.untracked_stock import untracked_quants
 from lotline.store.schema import locations, lots, products, quants
 
 
@@ -86,40 +87,8 @@ def list_quants(
 
 def untracked(conn: Connection, product: ProductRef | None = None) -> list[Quant]:
     """The stock of tracked products that has no lot/serial number, per internal location."""
-    query = (
-        select(
-            products.c.code,
-            locations.c.full_name,
-            quants.c.quantity,
-            quants.c.reserved_quantity,
-            quants.c.in_date,
-        )
-        .select_from(
-            quants.join(products, products.c.id == quants.c.product_id).join(
-                locations, locations.c.id == quants.c.location_id
-            )
-        )
-        .where(
-            quants.c.lot_id.is_(None),
-            quants.c.quantity != 0,
-            products.c.tracking != "none",
-            locations.c.usage == "internal",
-        )
-        .order_by(products.c.code, locations.c.full_name)
-    )
-    if product is not None:
-        query = query.where(quants.c.product_id == get_product(conn, product).id)
-    return [
-        Quant(
-            product=r.code,
-            location=r.full_name,
-            lot=None,
-            quantity=r.quantity,
-            reserved_quantity=r.reserved_quantity,
-            in_date=r.in_date,
-        )
-        for r in conn.execute(query)
-    ]
+    product_id = get_product(conn, product).id if product is not None else None
+    return untracked_quants(conn, product_id)
 
 
 class StockService(Service):

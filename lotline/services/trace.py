@@ -12,8 +12,6 @@ or the size of the genealogy.
 from __future__ import annotations
 
 import builtins
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,14 +27,11 @@ from sqlalchemy import (
     Connection,
     Integer,
     String,
-    and_,
     bindparam,
     case,
     cast,
-    func,
     literal_column,
     null,
-    or_,
     select,
     true,
     type_coerce,
@@ -44,12 +39,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from lotline.models import Lot, LotRow, MoveLine, Product, Quant, RecallRow, TraceNode
+from lotline.models import Lot, MoveLine, Product, Quant, RecallRow, TraceNode
 from lotline.rules.quantities import from_storage
-from lotline.services import ledger
-from lotline.services.base import Service, utcnow
+from lotline.services import exports, ledger
+from lotline.services.base import Service
 from lotline.services.catalog import ProductRef, get_product
-from lotline.services.locations import LocationRef, get_location, subtree_path
 from lotline.services.lots import get_lot, require_tracked
 from lotline.services.stock import list_quants
 from lotline.store.schema import (
@@ -67,13 +61,10 @@ Direction = Literal["up", "down"]
 # Where a lot can come from: a receipt, a manufacturing order, an inventory adjustment.
 ORIGIN_USAGES = ("supplier", "production", "inventory")
 CUSTOMER = "customer"
-ONE = Decimal(1)
 ZERO = Decimal(0)
 
 # Stored millionths -> Decimal, remembered: a genealogy repeats the same few quantities.
 _quantity = lru_cache(maxsize=4096)(from_storage)
-
-RECALL_COLUMNS = ("Product", "Lot/Serial Number", "Location", "Partner", "Document", "Date", "Qty")
 
 
 # --- the statement ------------------------------------------------------------------
@@ -178,57 +169,69 @@ def trace_statement(direction: Direction, *, lateral: bool = False) -> Any:
     internal quant). ``lateral``: drive the per-lot lookups with LATERAL (PostgreSQL).
     """
     closure = closure_cte(direction)
-    src, dst = aliased(locations), aliased(locations)
+    closure_lots = select(closure.c.lot_id).distinct().subquery("closure_lots")
+    per_lot = (*_move_branches(closure_lots), _stock_branch(closure_lots))
+    return union_all(
+        _node_branch(closure, lateral),
+        *(_per_lot(closure_lots, branch, lateral) for branch in per_lot),
+    )
+
+
+def _node_branch(closure: CTE, lateral: bool) -> Any:
+    """One row per closure row: the lot, the lot it hangs from, the link's quantity
+    and the manufacturing order that made the link."""
     made_by = operations.alias("made_by")
+    document: Any
+    date: Any
+    product: Any
+    lot: Any
     if lateral:
         # One primary-key lookup per closure row, whatever the closure's estimated size.
-        def by_id(column: Any, key: Any, id_column: Any) -> Any:
-            return select(column).where(id_column == key).scalar_subquery()
-
-        product_code = (
+        source: Any = closure
+        document = _by_id(made_by.c.name, closure.c.operation_id, made_by.c.id)
+        date = _by_id(made_by.c.done_at, closure.c.operation_id, made_by.c.id)
+        product = (
             select(products.c.code)
             .join(lots, lots.c.product_id == products.c.id)
             .where(lots.c.id == closure.c.lot_id)
             .scalar_subquery()
         )
-        nodes = select(
-            *_labelled(
-                _text("'node'"),
-                closure.c.lot_id,
-                closure.c.parent_id,
-                closure.c.units,
-                by_id(made_by.c.name, closure.c.operation_id, made_by.c.id),
-                by_id(made_by.c.done_at, closure.c.operation_id, made_by.c.id),
-                _none(),
-                _none(),
-                product_code,
-                by_id(lots.c.name, closure.c.lot_id, lots.c.id),
-            )
-        ).select_from(closure)
+        lot = _by_id(lots.c.name, closure.c.lot_id, lots.c.id)
     else:
-        nodes = (
-            select(
-                *_labelled(
-                    _text("'node'"),
-                    closure.c.lot_id,
-                    closure.c.parent_id,
-                    closure.c.units,
-                    made_by.c.name,
-                    made_by.c.done_at,
-                    _none(),
-                    _none(),
-                    products.c.code,
-                    lots.c.name,
-                )
-            )
-            .select_from(closure)
-            .join(lots, lots.c.id == closure.c.lot_id)
+        source = (
+            closure.join(lots, lots.c.id == closure.c.lot_id)
             .join(products, products.c.id == lots.c.product_id)
             .outerjoin(made_by, made_by.c.id == closure.c.operation_id)
         )
-    closure_lots = select(closure.c.lot_id).distinct().subquery("closure_lots")
-    # Two move-line branches, so that indexes on (lot_id, source_id) and (lot_id,
-    # destination_id) can skip the consumption lines of a component lot.
+        document, date = made_by.c.name, made_by.c.done_at
+        product, lot = products.c.code, lots.c.name
+    return select(
+        *_labelled(
+            _text("'node'"),
+            closure.c.lot_id,
+            closure.c.parent_id,
+            closure.c.units,
+            document,
+            date,
+            _none(),
+            _none(),
+            product,
+            lot,
+        )
+    ).select_from(source)
+
+
+def _by_id(column: Any, key: Any, id_column: Any) -> Any:
+    return select(column).where(id_column == key).scalar_subquery()
+
+
+def _move_branches(closure_lots: Any) -> tuple[Any, Any]:
+    """Arrivals (from a vendor, production, an adjustment or a customer) and deliveries.
+
+    Two branches, so that indexes on (lot_id, source_id) and (lot_id,
+    destination_id) can skip the consumption lines of a component lot.
+    """
+    src, dst = aliased(locations), aliased(locations)
     special_sources = select(locations.c.id).where(
         locations.c.usage.in_((*ORIGIN_USAGES, CUSTOMER))
     )
@@ -243,7 +246,12 @@ def trace_statement(direction: Direction, *, lateral: bool = False) -> Any:
     deliveries = _move_branch(
         _text("'to'"), dst, move_lines.c.destination_id, customer_places, closure_lots
     )
-    stock = (
+    return arrivals, deliveries
+
+
+def _stock_branch(closure_lots: Any) -> Any:
+    """The internal quants of the closure's lots that hold stock."""
+    return (
         select(
             *_labelled(
                 _text("'stock'"),
@@ -262,10 +270,6 @@ def trace_statement(direction: Direction, *, lateral: bool = False) -> Any:
         .join(locations, locations.c.id == quants.c.location_id)
         .where(quants.c.lot_id == closure_lots.c.lot_id, quants.c.internal, quants.c.quantity > 0)
     )
-    return union_all(
-        nodes,
-        *(_per_lot(closure_lots, branch, lateral) for branch in (arrivals, deliveries, stock)),
-    )
 
 
 # --- assembling the rows ------------------------------------------------------------
@@ -283,6 +287,35 @@ class _LotFacts:
         self.made_by: tuple[str | None, datetime | None] | None = None
         self.stock: list[tuple[str, int, datetime | None]] | None = None
         self.customers: list[tuple[str, str | None, int, str, datetime]] | None = None
+
+    def add(
+        self,
+        kind: str,
+        units: int,
+        document: str,
+        date: datetime,
+        partner: str | None,
+        location: str,
+    ) -> None:
+        """Record one "origin", "stock", "to" or "from" row of the trace statement."""
+        if kind == "origin":
+            if self.origins is None:
+                self.origins = {}
+            entry = self.origins.get(document)
+            if entry is None:
+                self.origins[document] = [units, date, partner]
+            else:
+                entry[0] += units
+                entry[1] = min(entry[1], date)
+        elif kind == "stock":
+            if self.stock is None:
+                self.stock = []
+            self.stock.append((location, units, date))
+        else:
+            if self.customers is None:
+                self.customers = []
+            signed = units if kind == "to" else -units
+            self.customers.append((location, partner, signed, document, date))
 
     def origin(self) -> tuple[str | None, str | None, datetime | None, Decimal]:
         """(document, partner, date, quantity brought in) of the earliest origin."""
@@ -350,51 +383,39 @@ class Genealogy:
 
     @classmethod
     def load(cls, conn: Connection, root_id: int, direction: Direction) -> Genealogy:
-        facts: dict[int, _LotFacts] = {}
-        children: dict[int, dict[int, int]] = defaultdict(dict)
+        """Run the trace statement from the lot ``root_id`` and index its rows."""
+        statement = trace_statement(direction, lateral=conn.dialect.name == "postgresql")
+        genealogy = cls(root_id, {}, defaultdict(dict))
         made_by: dict[int, tuple[str | None, datetime | None]] = {}
         pending = []
         down = direction == "down"
-        lateral = conn.dialect.name == "postgresql"
-        statement = trace_statement(direction, lateral=lateral)
         for row in conn.execute(statement, {"root_id": root_id}):
-            kind, lot_id, parent_id, units, document, date, partner, location, code, name = row
-            if kind != "node":
+            if row[0] == "node":
+                genealogy._link(row, made_by, down)
+            else:
                 pending.append(row)
-                continue
-            if lot_id not in facts:
-                facts[lot_id] = _LotFacts(code, name)
-            if parent_id is None:
-                continue
-            edges = children[parent_id]
-            edges[lot_id] = edges.get(lot_id, 0) + units
-            produced = lot_id if down else parent_id
-            known = made_by.get(produced)
-            if known is None or (date, document) < (known[1], known[0]):
-                made_by[produced] = (document, date)
+        facts = genealogy.facts
         for lot_id, found in made_by.items():
             facts[lot_id].made_by = found
         for kind, lot_id, _, units, document, date, partner, location, _, _ in pending:
-            lot = facts[lot_id]
-            if kind == "origin":
-                if lot.origins is None:
-                    lot.origins = {}
-                entry = lot.origins.get(document)
-                if entry is None:
-                    lot.origins[document] = [units, date, partner]
-                else:
-                    entry[0] += units
-                    entry[1] = min(entry[1], date)
-            elif kind == "stock":
-                if lot.stock is None:
-                    lot.stock = []
-                lot.stock.append((location, units, date))
-            else:
-                if lot.customers is None:
-                    lot.customers = []
-                signed = units if kind == "to" else -units
-                lot.customers.append((location, partner, signed, document, date))
-        return cls(root_id, facts, children)
+            facts[lot_id].add(kind, units, document, date, partner, location)
+        return genealogy
+
+    def _link(
+        self, row: Any, made_by: dict[int, tuple[str | None, datetime | None]], down: bool
+    ) -> None:
+        """A "node" row: the lot, and its link to its parent with the earliest order."""
+        _, lot_id, parent_id, units, document, date, _, _, code, name = row
+        if lot_id not in self.facts:
+            self.facts[lot_id] = _LotFacts(code, name)
+        if parent_id is None:
+            return
+        edges = self.children[parent_id]
+        edges[lot_id] = edges.get(lot_id, 0) + units
+        produced = lot_id if down else parent_id
+        known = made_by.get(produced)
+        if known is None or (date, document) < (known[1], known[0]):
+            made_by[produced] = (document, date)
 
     def tree(self) -> TraceNode:
         """The genealogy as a tree from the root; a lot reached twice appears twice."""
@@ -438,86 +459,6 @@ class Genealogy:
         return rows
 
 
-# --- the Lots/Serial Numbers dashboard ---------------------------------------------
-
-_SEPARATOR = "\x1f"  # location names cannot contain control characters
-
-
-def list_lots(
-    conn: Connection,
-    product: ProductRef | None = None,
-    location: LocationRef | None = None,
-    in_stock: bool | None = None,
-    expired: bool | None = None,
-) -> builtins.list[LotRow]:
-    """Lots with their on-hand quantity in internal locations, by product code then name.
-
-    ``location``: only lots on hand there (children included), counted there.
-    ``in_stock``: True, lots with stock; False, lots without. ``expired``: True, lots
-    whose expiration date has passed; False, the others. One statement.
-    """
-    held = and_(quants.c.lot_id == lots.c.id, quants.c.internal, quants.c.quantity > 0)
-    if location is not None:
-        path = subtree_path(conn, get_location(conn, location))
-        held = and_(
-            held,
-            quants.c.location_id.in_(
-                select(locations.c.id).where(locations.c.parent_path.startswith(path))
-            ),
-        )
-    on_hand = func.coalesce(func.sum(quants.c.quantity), 0)
-    query = (
-        select(
-            products.c.code,
-            products.c.tracking,
-            lots.c.name,
-            lots.c.expiration_date,
-            lots.c.created_at,
-            on_hand.label("on_hand"),
-            func.aggregate_strings(locations.c.full_name, _SEPARATOR).label("places"),
-        )
-        .select_from(lots)
-        .join(products, products.c.id == lots.c.product_id)
-        .outerjoin(quants, held)
-        .outerjoin(locations, locations.c.id == quants.c.location_id)
-        .group_by(
-            lots.c.id,
-            products.c.code,
-            products.c.tracking,
-            lots.c.name,
-            lots.c.expiration_date,
-            lots.c.created_at,
-        )
-        .order_by(products.c.code, lots.c.name)
-    )
-    if product is not None:
-        query = query.where(lots.c.product_id == get_product(conn, product).id)
-    if location is not None or in_stock:
-        query = query.having(on_hand > 0)
-    elif in_stock is False:
-        query = query.having(on_hand == 0)
-    if expired is not None:
-        now = utcnow()
-        query = query.where(
-            lots.c.expiration_date < now
-            if expired
-            else or_(lots.c.expiration_date.is_(None), lots.c.expiration_date >= now)
-        )
-    if location is not None and in_stock is False:
-        return []
-    return [
-        LotRow(
-            product=r.code,
-            lot=r.name,
-            on_hand=min(r.on_hand, ONE) if r.tracking == "serial" else r.on_hand,
-            locations=tuple(sorted(r.places.split(_SEPARATOR))) if r.places else (),
-            expiration_date=r.expiration_date,
-            created_at=r.created_at,
-        )
-        for r in conn.execute(query)
-    ]
-
-
 # --- reading one lot ------------------------------------------------------------------
 
 
@@ -551,55 +492,6 @@ def where_is(conn: Connection, product: ProductRef, lot: str | Lot) -> list[Quan
     return list_quants(conn, found.product, None, found.name)
 
 
-# --- exports ----------------------------------------------------------------------
-
-
-def _cells(row: RecallRow) -> tuple[str, str, str, str, str, str, str]:
-    return (
-        row.product,
-        row.lot,
-        row.location or "",
-        row.partner or "",
-        row.document or "",
-        row.date.isoformat(sep=" ", timespec="seconds") if row.date else "",
-        format(row.quantity.normalize(), "f") if row.quantity else "0",
-    )
-
-
-def to_csv(rows: Iterable[RecallRow]) -> str:
-    """The recall list as CSV text with a header line."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(RECALL_COLUMNS)
-    writer.writerows(_cells(row) for row in rows)
-    return out.getvalue()
-
-
-def to_xlsx(rows: Sequence[RecallRow], path: str | Path) -> Path:
-    """Write the recall list to an Excel workbook; returns its path."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Recall"
-    sheet.append(RECALL_COLUMNS)
-    for row in rows:
-        sheet.append(
-            [
-                row.product,
-                row.lot,
-                row.location or "",
-                row.partner or "",
-                row.document or "",
-                row.date,
-                row.quantity,
-            ]
-        )
-    target = Path(path)
-    book.save(target)
-    return target
-
-
 class Trace(Service):
     """app.trace: the Location and Traceability buttons of a lot, genealogy and recall."""
 
@@ -625,8 +517,10 @@ class Trace(Service):
 
     @staticmethod
     def to_csv(rows: Iterable[RecallRow]) -> str:
-        return to_csv(rows)
+        """The recall list as CSV text with a header line."""
+        return exports.to_csv(rows)
 
     @staticmethod
     def to_xlsx(rows: Sequence[RecallRow], path: str | Path) -> Path:
-        return to_xlsx(rows, path)
+        """Write the recall list to an Excel workbook; returns its path."""
+        return exports.to_xlsx(rows, path)

@@ -86,6 +86,61 @@ def test_tracked_stock_never_goes_negative(products: Lotline) -> None:
     assert products.stock.on_hand("WOOD") == 3
 
 
+def test_a_shortage_names_the_product_lot_place_and_quantities_in_its_details(
+    products: Lotline,
+) -> None:
+    receive(products, "WOOD", [("W-1", Decimal("3.5"))])
+    with pytest.raises(InsufficientStock) as refused:
+        move(products, "WOOD", [("W-1", 5)], "WH/Stock", "Partners/Customers")
+    assert refused.value.details == {
+        "product": "WOOD",
+        "lot": "W-1",
+        "location": "WH/Stock",
+        "needed": "5",
+        "available": "3.5",
+    }
+
+
+def test_a_shortage_of_untracked_stock_has_no_lot_in_its_details(products: Lotline) -> None:
+    with pytest.raises(InsufficientStock, match=r"Not enough SCREW in WH/Stock") as refused:
+        move(products, "SCREW", [(None, 2)], "WH/Stock", "Partners/Customers")
+    assert refused.value.details["lot"] is None
+    assert (refused.value.details["needed"], refused.value.details["available"]) == ("2", "0")
+
+
+def test_a_serial_already_in_stock_names_the_serial_and_where_it_is(products: Lotline) -> None:
+    receive(products, "CHAIR", [("SN1", 1)], destination="WH/Stock/Shelf 1")
+    with pytest.raises(SerialAlreadyInStock) as refused:
+        receive(products, "CHAIR", [("SN1", 1)])
+    assert refused.value.details == {
+        "product": "CHAIR",
+        "lot": "SN1",
+        "location": "WH/Stock/Shelf 1",
+    }
+
+
+def test_a_serial_twice_in_one_operation_names_it_in_its_details(products: Lotline) -> None:
+    with pytest.raises(SerialAlreadyInStock, match="appears 2 times") as refused:
+        receive(products, "CHAIR", [("SN1", 1), ("SN1", 1)])
+    assert refused.value.details == {
+        "product": "CHAIR",
+        "lot": "SN1",
+        "location": "WH/Stock",
+        "quantity": "2",
+    }
+
+
+def test_a_refused_move_line_carries_its_product_places_and_quantity(products: Lotline) -> None:
+    with pytest.raises(MissingLot) as refused:
+        receive(products, "WOOD", [(None, 5)])
+    assert refused.value.details == {
+        "product": "WOOD",
+        "quantity": "5",
+        "source": "Partners/Vendors",
+        "destination": "WH/Stock",
+    }
+
+
 def test_untracked_stock_goes_negative_only_when_explicitly_allowed(products: Lotline) -> None:
     with pytest.raises(InsufficientStock, match="SCREW"):
         move(products, "SCREW", [(None, 5)], "WH/Stock", "Partners/Customers")

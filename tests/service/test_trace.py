@@ -16,7 +16,7 @@ from lotline.app import Lotline
 from lotline.errors import InvalidInput, UnknownLocation, UnknownLot, UnknownProduct
 from lotline.models import TraceNode
 from lotline.services.base import utcnow
-from lotline.services.trace import RECALL_COLUMNS
+from lotline.services.exports import RECALL_COLUMNS
 from lotline.store.schema import lot_links, lots, operations
 from tests.conftest import StatementCounter
 from tests.support import move

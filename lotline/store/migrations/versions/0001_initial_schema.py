@@ -17,7 +17,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Every table of lotline with its constraints and indexes."""
+    _create_locations()
+    _create_catalog()
+    _create_boms()
+    _create_lots()
+    _create_operations()
+    _index_operations()
+    _create_quants()
+    _create_lot_links()
+    _create_moves()
+    _create_move_details()
+    _create_move_lines()
 
+
+def _create_locations() -> None:
+    """The location tree."""
     op.create_table(
         "locations",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -40,6 +55,9 @@ def upgrade() -> None:
     with op.batch_alter_table("locations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_locations_parent_path"), ["parent_path"], unique=False)
 
+
+def _create_catalog() -> None:
+    """Products, the document and lot number sequences, and the settings."""
     op.create_table(
         "products",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -68,12 +86,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("code", name=op.f("uq_products_code")),
         sa.UniqueConstraint("gtin", name=op.f("uq_products_gtin")),
     )
+
     op.create_table(
         "sequences",
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("next_number", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_sequences")),
     )
+
     op.create_table(
         "settings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,6 +101,10 @@ def upgrade() -> None:
         sa.Column("expiration_dates", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_settings")),
     )
+
+
+def _create_boms() -> None:
+    """Bills of materials and their component lines."""
     op.create_table(
         "boms",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -97,6 +121,26 @@ def upgrade() -> None:
     with op.batch_alter_table("boms", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_boms_product_id"), ["product_id"], unique=False)
 
+    op.create_table(
+        "bom_lines",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("bom_id", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_bom_lines_quantity_positive")),
+        sa.ForeignKeyConstraint(["bom_id"], ["boms.id"], name=op.f("fk_bom_lines_bom_id_boms")),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_bom_lines_product_id_products")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bom_lines")),
+    )
+    with op.batch_alter_table("bom_lines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bom_lines_bom_id"), ["bom_id"], unique=False)
+
+
+def _create_lots() -> None:
+    """Lots/serial numbers and the pending inventory counts, per product, place and lot."""
     op.create_table(
         "lots",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -116,22 +160,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("id", "product_id", name=op.f("uq_lots_id_product_id")),
         sa.UniqueConstraint("product_id", "name", name=op.f("uq_lots_product_id_name")),
     )
-    op.create_table(
-        "bom_lines",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("bom_id", sa.Integer(), nullable=False),
-        sa.Column("product_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", sa.BigInteger(), nullable=False),
-        sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.CheckConstraint("quantity > 0", name=op.f("ck_bom_lines_quantity_positive")),
-        sa.ForeignKeyConstraint(["bom_id"], ["boms.id"], name=op.f("fk_bom_lines_bom_id_boms")),
-        sa.ForeignKeyConstraint(
-            ["product_id"], ["products.id"], name=op.f("fk_bom_lines_product_id_products")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_bom_lines")),
-    )
-    with op.batch_alter_table("bom_lines", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_bom_lines_bom_id"), ["bom_id"], unique=False)
 
     op.create_table(
         "inventory_counts",
@@ -166,6 +194,10 @@ def upgrade() -> None:
             name=op.f("uq_inventory_counts_product_id_location_id_lot_key"),
         ),
     )
+
+
+def _create_operations() -> None:
+    """Documents: receipts, deliveries, internal transfers, adjustments, manufacturing orders."""
     op.create_table(
         "operations",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -196,6 +228,15 @@ def upgrade() -> None:
             "state IN ('draft','confirmed','ready','done','cancelled')",
             name=op.f("ck_operations_state"),
         ),
+        *_operation_references(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_operations")),
+        sa.UniqueConstraint("name", name=op.f("uq_operations_name")),
+    )
+
+
+def _operation_references() -> list[sa.ForeignKeyConstraint]:
+    """The foreign keys of a document: places, product, BOM, lot, and other documents."""
+    return [
         sa.ForeignKeyConstraint(
             ["backorder_of_id"],
             ["operations.id"],
@@ -222,9 +263,11 @@ def upgrade() -> None:
             ["operations.id"],
             name=op.f("fk_operations_split_root_id_operations"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_operations")),
-        sa.UniqueConstraint("name", name=op.f("uq_operations_name")),
-    )
+    ]
+
+
+def _index_operations() -> None:
+    """The indexes of the documents."""
     with op.batch_alter_table("operations", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_operations_backorder_of_id"), ["backorder_of_id"], unique=False
@@ -237,6 +280,9 @@ def upgrade() -> None:
             batch_op.f("ix_operations_split_root_id"), ["split_root_id"], unique=False
         )
 
+
+def _create_quants() -> None:
+    """On-hand quantities per product, place and lot, with the constraints that guard stock."""
     op.create_table(
         "quants",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -290,6 +336,9 @@ def upgrade() -> None:
             postgresql_where=sa.text("one_unit AND quantity > 0"),
         )
 
+
+def _create_lot_links() -> None:
+    """Which lots went into which (the genealogy)."""
     op.create_table(
         "lot_links",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -320,6 +369,9 @@ def upgrade() -> None:
             batch_op.f("ix_lot_links_produced_lot_id"), ["produced_lot_id"], unique=False
         )
 
+
+def _create_moves() -> None:
+    """The planned moves of a document."""
     op.create_table(
         "moves",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -348,6 +400,9 @@ def upgrade() -> None:
     with op.batch_alter_table("moves", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_moves_operation_id"), ["operation_id"], unique=False)
 
+
+def _create_move_details() -> None:
+    """The lots and quantities detailed on each planned move."""
     op.create_table(
         "move_details",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -395,6 +450,9 @@ def upgrade() -> None:
             batch_op.f("ix_move_details_operation_id"), ["operation_id"], unique=False
         )
 
+
+def _create_move_lines() -> None:
+    """The ledger: done move lines."""
     op.create_table(
         "move_lines",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -452,7 +510,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
+    """Drop every table, the ledger first."""
     with op.batch_alter_table("move_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_move_lines_product_id_lot_id")
         batch_op.drop_index(batch_op.f("ix_move_lines_operation_id"))
