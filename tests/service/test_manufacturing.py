@@ -125,7 +125,7 @@ def test_producing_into_an_existing_lot_adds_to_it(shop: Lotline) -> None:
 
 def test_the_lot_field_exists_once_confirmed_plus_icon_and_create(shop: Lotline) -> None:
     mo = shop.manufacturing.order("TABLE", 1)
-    with pytest.raises(InvalidState, match="confirm it first"):
+    with pytest.raises(InvalidState, match="it is draft, and only a confirmed"):
         shop.manufacturing.generate_lot(mo)
     mo = shop.manufacturing.confirm(mo)
     assert mo.lot is None
