@@ -57,16 +57,9 @@ def split_order(
     state = DONE if complete else CONFIRMED
     done_at = at if complete else None
     first = units[0]
+    values = {"done_at": done_at, "product_quantity": first.quantity, "lot_id": first.lot_id}
     if len(units) == 1 and remainder == 0:
-        change_state(
-            conn,
-            row,
-            ACTION,
-            state,
-            done_at=done_at,
-            product_quantity=first.quantity,
-            lot_id=first.lot_id,
-        )
+        change_state(conn, row, ACTION, state, **values)
         return Split([int(row["id"])], None)
     family = _family(conn, row)
     change_state(
@@ -75,11 +68,9 @@ def split_order(
         ACTION,
         state,
         name=split_name(family.base, family.first_index),
-        done_at=done_at,
-        product_quantity=first.quantity,
-        lot_id=first.lot_id,
         split_root_id=family.root_id,
         split_index=family.first_index,
+        **values,
     )
     common = {
         "kind": KIND,
@@ -93,15 +84,15 @@ def split_order(
         "split_root_id": family.root_id,
     }
     index = family.next_index
-    rows = []
-    for unit in units[1:]:
-        rows.append(_row(common, family.base, index, state, done_at, unit.quantity, unit.lot_id))
-        index += 1
+    rows = [
+        _row(common, family.base, index + i, state, done_at, unit.quantity, unit.lot_id)
+        for i, unit in enumerate(units[1:])
+    ]
     if remainder > 0:
+        index += len(rows)
         rows.append(_row(common, family.base, index, CONFIRMED, None, remainder, None, row["id"]))
     ids = _insert(conn, rows)
-    unit_ids = [int(row["id"]), *ids[: len(units) - 1]]
-    return Split(unit_ids, ids[-1] if remainder > 0 else None)
+    return Split([int(row["id"]), *ids[: len(units) - 1]], ids[-1] if remainder > 0 else None)
 
 
 def _family(conn: Connection, row: RowMapping) -> _Family:
