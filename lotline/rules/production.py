@@ -88,6 +88,7 @@ def take_from(pool: Pool, quantity: Decimal, lot_id: int | None = None) -> list[
     """Remove up to ``quantity`` from the front of ``pool`` (only lot ``lot_id`` when given)."""
     taken: list[Take] = []
     remaining = quantity
+    used_up = False
     for entry in pool:
         if remaining <= 0:
             break
@@ -96,8 +97,10 @@ def take_from(pool: Pool, quantity: Decimal, lot_id: int | None = None) -> list[
         amount = min(entry.quantity, remaining)
         entry.quantity -= amount
         remaining -= amount
+        used_up = used_up or entry.quantity <= 0
         taken.append(Take(entry.location_id, entry.lot_id, entry.lot_name, amount))
-    pool[:] = [e for e in pool if e.quantity > 0]
+    if used_up:
+        pool[:] = [e for e in pool if e.quantity > 0]
     return taken
 
 

@@ -28,7 +28,7 @@ def race_all(
             work(apps[index])
         except LotlineError as exc:
             outcomes[index] = exc
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+        except BaseException as exc:
             crashes.append(exc)
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(count)]

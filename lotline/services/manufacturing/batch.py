@@ -20,10 +20,9 @@ from lotline.rules.batch import BatchLines
 from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.production import Unit, share
 from lotline.services.base import utcnow
-from lotline.services.catalog import products_by_id
 from lotline.services.documents import lock
 from lotline.services.lots import next_names
-from lotline.services.manufacturing.boms import BomData, bom_data
+from lotline.services.manufacturing.job import Job, load_job
 from lotline.services.manufacturing.orders import MoRef, confirmed, order_row, product_of
 from lotline.services.manufacturing.pools import consumed_serials
 from lotline.services.manufacturing.production import produce_units
@@ -54,21 +53,19 @@ def batch_produce(
     row = lock(conn, order_row(conn, ref), ACTION)
     product = product_of(conn, row)
     _require_serial(row, product)
-    row = confirmed(conn, row, ACTION)
-    bom = bom_data(conn, row["bom_id"])
-    tracked = _tracked_components(conn, bom)
-    planned = int(row["product_quantity"])
-    given = _serials(conn, row, product, planned, tracked, first, count, names, text)
+    job = load_job(conn, confirmed(conn, row, ACTION))
+    planned = int(job.row["product_quantity"])
+    given = _serials(conn, job, planned, first, count, names, text)
     lot_ids = _create_serials(conn, product, given)
-    named = _component_lots(conn, bom, tracked, given)
+    named = _component_lots(conn, job, given)
     if given.problems:
-        raise InvalidList(given.problems, details={"document": row["name"]})
+        raise InvalidList(given.problems, details={"document": job.row["name"]})
     units = [
         Unit(ONE, lot_ids[name], named[i] if i < len(named) else {})
         for i, name in enumerate(given.serials)
     ]
     remainder = Decimal(planned - len(units))
-    return produce_units(conn, user, row, units, remainder, complete=complete, bom=bom)
+    return produce_units(conn, user, job, units, remainder, complete=complete)
 
 
 def _require_serial(row: RowMapping, product: Product) -> None:
@@ -80,25 +77,19 @@ def _require_serial(row: RowMapping, product: Product) -> None:
         )
 
 
-def _tracked_components(conn: Connection, bom: BomData) -> list[Product]:
-    components = products_by_id(conn, bom.component_ids)
-    return [components[pid] for pid, _ in bom.lines if components[pid].is_tracked]
-
-
 def _serials(
     conn: Connection,
-    row: RowMapping,
-    product: Product,
+    job: Job,
     planned: int,
-    tracked: Sequence[Product],
     first: str | None,
     count: int | None,
     names: Sequence[str] | None,
     text: str | None,
 ) -> BatchLines:
     """The serials given (and the text box's component lots), with their problems."""
+    row = job.row
     if text is not None:
-        given = rules.parse_batch_text(text, tracked)
+        given = rules.parse_batch_text(text, job.tracked_components)
     elif names is not None:
         given = rules.read_names(names)
     else:
@@ -106,7 +97,7 @@ def _serials(
         serials = (
             generate_names(validate_lot_name(first), wanted)
             if first is not None
-            else next_names(conn, product, wanted)
+            else next_names(conn, job.product, wanted)
         )
         given = BatchLines(serials, [], problems)
     if not given.serials and not given.problems:
@@ -140,12 +131,11 @@ def _create_serials(conn: Connection, product: Product, given: BatchLines) -> di
     return ids
 
 
-def _component_lots(
-    conn: Connection, bom: BomData, tracked: Sequence[Product], given: BatchLines
-) -> NamedPerUnit:
+def _component_lots(conn: Connection, job: Job, given: BatchLines) -> NamedPerUnit:
     """The component lots named per line, as lot ids; unknown or consumed ones are problems."""
     named: NamedPerUnit = [{} for _ in given.lots]
-    for product in tracked:
+    bom = job.bom
+    for product in job.tracked_components:
         wanted = {lot for line in given.lots for lot, _ in line.get(product.id, [])}
         if not wanted:
             continue

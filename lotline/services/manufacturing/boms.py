@@ -101,18 +101,17 @@ def _component_lines(
 
 
 def bom_data(conn: Connection, bom_id: int) -> BomData:
-    """A bill of materials and its lines, in BoM order (two queries)."""
-    row = conn.execute(select(boms).where(boms.c.id == bom_id)).mappings().first()
-    if row is None:
-        raise NotFound(f"There is no bill of materials #{bom_id}.", details={"bom": bom_id})
-    lines = conn.execute(
-        select(bom_lines.c.product_id, bom_lines.c.quantity)
-        .where(bom_lines.c.bom_id == bom_id)
+    """A bill of materials and its lines, in BoM order (one query)."""
+    rows = conn.execute(
+        select(boms.c.product_id, boms.c.quantity, bom_lines.c.product_id, bom_lines.c.quantity)
+        .select_from(boms.outerjoin(bom_lines, bom_lines.c.bom_id == boms.c.id))
+        .where(boms.c.id == bom_id)
         .order_by(bom_lines.c.sequence, bom_lines.c.id)
     ).all()
-    return BomData(
-        row["id"], row["product_id"], row["quantity"], tuple((r[0], r[1]) for r in lines)
-    )
+    if not rows:
+        raise NotFound(f"There is no bill of materials #{bom_id}.", details={"bom": bom_id})
+    lines = tuple((r[2], r[3]) for r in rows if r[2] is not None)
+    return BomData(bom_id, rows[0][0], rows[0][1], lines)
 
 
 def list_boms(conn: Connection, product: Product) -> list[Bom]:

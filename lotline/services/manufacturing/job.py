@@ -20,17 +20,28 @@ class Job:
 
     row: RowMapping
     bom: BomData
-    components: dict[int, Product]
+    products: dict[int, Product]
     stock: Location
     production_id: int
     pools: dict[int, Pool]
 
+    @property
+    def product(self) -> Product:
+        """The product the order makes."""
+        return self.products[self.row["product_id"]]
 
-def load_job(conn: Connection, row: RowMapping, bom: BomData | None = None) -> Job:
-    """Load what producing ``row`` needs (``bom`` when the caller has it already)."""
-    bom = bom or bom_data(conn, row["bom_id"])
+    @property
+    def tracked_components(self) -> list[Product]:
+        """The BoM's lot- or serial-tracked components, in BoM order."""
+        found = (self.products[pid] for pid, _ in self.bom.lines)
+        return [p for p in found if p.is_tracked]
+
+
+def load_job(conn: Connection, row: RowMapping) -> Job:
+    """Load what producing the confirmed order ``row`` needs."""
+    bom = bom_data(conn, row["bom_id"])
     pools = load_pools(conn, row["id"])
-    components = products_by_id(conn, bom.component_ids | set(pools))
+    products = products_by_id(conn, bom.component_ids | set(pools) | {row["product_id"]})
     stock = locations_by_id(conn, {row["source_id"]})[row["source_id"]]
     production = get_location(conn, PRODUCTION)
-    return Job(row, bom, components, stock, production.id, pools)
+    return Job(row, bom, products, stock, production.id, pools)

@@ -23,10 +23,9 @@ from lotline.rules.quantities import QuantityInput, positive_quantity, require_w
 from lotline.services.base import utcnow
 from lotline.services.documents import lock
 from lotline.services.lots import next_names
-from lotline.services.manufacturing.boms import BomData
 from lotline.services.manufacturing.finished_lot import lot_for, serials_required
 from lotline.services.manufacturing.job import Job, load_job
-from lotline.services.manufacturing.orders import MoRef, confirmed, order_row, product_of
+from lotline.services.manufacturing.orders import MoRef, confirmed, order_row
 from lotline.services.manufacturing.pools import reserve_named, top_up
 from lotline.services.manufacturing.records import write_records
 from lotline.services.manufacturing.splitting import split_order
@@ -44,22 +43,22 @@ def produce_all(conn: Connection, user: str, ref: MoRef) -> int:
 
     Raises SerialsRequired (the Batch Production proposal) for several serial units.
     """
-    row = producible(conn, ref)
-    return _produce_whole(conn, user, row, product_of(conn, row))
+    return _produce_whole(conn, user, load_job(conn, producible(conn, ref)))
 
 
-def _produce_whole(conn: Connection, user: str, row: RowMapping, product: Product) -> int:
+def _produce_whole(conn: Connection, user: str, job: Job) -> int:
+    row, product = job.row, job.product
     if product.tracking == "serial" and row["product_quantity"] > 1:
         raise serials_required(conn, row, product)
     unit = Unit(row["product_quantity"], lot_for(conn, row, product))
-    produce_units(conn, user, row, [unit], Decimal(0), complete=True)
+    produce_units(conn, user, job, [unit], Decimal(0), complete=True)
     return int(row["id"])
 
 
 def produce(conn: Connection, user: str, ref: MoRef, quantity: QuantityInput) -> int:
     """Produce part of the order and close it, a backorder taking the rest; returns its id."""
-    row = producible(conn, ref)
-    product = product_of(conn, row)
+    job = load_job(conn, producible(conn, ref))
+    row, product = job.row, job.product
     planned: Decimal = row["product_quantity"]
     amount = positive_quantity(quantity, what=f"quantity of {product.code} produced")
     if amount > planned:
@@ -74,7 +73,7 @@ def produce(conn: Connection, user: str, ref: MoRef, quantity: QuantityInput) ->
             },
         )
     if amount == planned:
-        return _produce_whole(conn, user, row, product)
+        return _produce_whole(conn, user, job)
     if product.tracking == "serial":
         require_whole(amount, what=f"number of serial-tracked {product.code} produced")
         if amount != 1:
@@ -86,26 +85,24 @@ def produce(conn: Connection, user: str, ref: MoRef, quantity: QuantityInput) ->
                 details={"document": row["name"], "product": product.code},
             )
     unit = Unit(amount, lot_for(conn, row, product))
-    produce_units(conn, user, row, [unit], planned - amount, complete=True)
+    produce_units(conn, user, job, [unit], planned - amount, complete=True)
     return int(row["id"])
 
 
 def produce_units(
     conn: Connection,
     user: str,
-    row: RowMapping,
+    job: Job,
     units: Sequence[Unit],
     remainder: Decimal,
     *,
     complete: bool,
-    bom: BomData | None = None,
 ) -> list[int]:
-    """Split the locked order ``row`` into one order per unit (plus a backorder of
+    """Split the job's locked order into one order per unit (plus a backorder of
     ``remainder``) and, when ``complete``, produce them all; returns the units' order ids."""
     now = utcnow()
-    job = load_job(conn, row, bom)
     takes = _take_components(conn, job, units, complete=complete)
-    split = split_order(conn, user, row, units, remainder, complete=complete, at=now)
+    split = split_order(conn, user, job.row, units, remainder, complete=complete, at=now)
     write_records(conn, job, split, units, takes, remainder, complete=complete, user=user, at=now)
     return split.unit_ids
 
@@ -113,23 +110,23 @@ def produce_units(
 def _take_components(
     conn: Connection, job: Job, units: Sequence[Unit], *, complete: bool
 ) -> list[Takes]:
-    """Each unit's component stock: its named lots (reserved now if the order holds
-    them not), then its share from the pools, topped up by strategy when they are short."""
+    """Each unit's component stock: its named lots (reserved now when the order does not
+    hold them yet), then its share from the pools, topped up by strategy when short."""
     takes, missing = plan.take_named_lots(job.pools, units)
     reserved = [
         pick
         for pid, wanted in plan.missing_lots(missing).items()
-        for pick in reserve_named(conn, job.components[pid], job.stock, wanted)
+        for pick in reserve_named(conn, job.products[pid], job.stock, wanted)
     ]
     plan.give_missing(takes, missing, reserved)
     unmet = plan.unmet_needs(job.bom.lines, job.bom.quantity, units, takes)
     for pid, wanted in unmet.items():
-        pool = job.pools[pid]
+        pool = job.pools.setdefault(pid, [])
         short = plan.shortfall(pool, wanted)
         if short > 0:
-            still_short = top_up(conn, job.components[pid], job.stock, pool, short)
+            still_short = top_up(conn, job.products[pid], job.stock, pool, short)
             if still_short > 0 and complete:
-                raise _shortage(job, job.components[pid], still_short, sum(wanted, Decimal(0)))
+                raise _shortage(job, job.products[pid], still_short, sum(wanted, Decimal(0)))
         for index, taken in enumerate(plan.allot(pool, wanted)):
             takes[index][pid].extend(taken)
     return takes

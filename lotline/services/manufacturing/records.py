@@ -55,7 +55,7 @@ def write_records(
         _unit_records(records, job, op_id, unit, taken, move_ids, reserved=not complete)
     if split.remainder_id is not None:
         _backorder_details(records, job, split.remainder_id, remainder, move_ids)
-    release(conn, job.pools, job.components)
+    release(conn, job.pools, job.products)
     insert_dicts(conn, move_details, records.details)
     if complete:
         ledger.post(conn, job.row["id"], records.postings, user=user, at=at)
