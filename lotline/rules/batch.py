@@ -32,17 +32,24 @@ class BatchLines:
     problems: list[str] = field(default_factory=list)
 
 
-def require_one_way(
-    first: str | None, count: int | None, names: Sequence[str] | None, text: str | None
-) -> None:
-    """Refuse serials given more than one way (first/count, names, text)."""
-    ways = (names is not None) + (text is not None) + (first is not None or count is not None)
-    if ways > 1:
-        raise InvalidInput(
-            "Give the serial numbers one way: a first serial and a count, a list of names, "
-            "or the text box.",
-            details={"first": first, "count": count},
-        )
+@dataclass(frozen=True, slots=True)
+class SerialsGiven:
+    """How the operator gave the serials: a first serial and/or a count, names, or the text
+    box; nothing at all means the next available serials for every unit."""
+
+    first: str | None = None
+    count: int | None = None
+    names: Sequence[str] | None = None
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        series = self.first is not None or self.count is not None
+        if series + (self.names is not None) + (self.text is not None) > 1:
+            raise InvalidInput(
+                "Give the serial numbers one way: a first serial and a count, a list of "
+                "names, or the text box.",
+                details={"first": self.first, "count": self.count},
+            )
 
 
 def read_names(names: Sequence[str]) -> BatchLines:

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from lotline.errors import InvalidInput, InvalidQuantity
 from lotline.models import Product
 from lotline.rules.batch import (
+    SerialsGiven,
     distinct_serials,
     parse_batch_text,
     read_names,
-    require_one_way,
     resolve_lots,
     serial_problems,
     series_count,
@@ -97,12 +97,15 @@ def test_a_series_count_is_one_to_the_number_of_units() -> None:
 
 
 def test_serials_are_given_one_way_only() -> None:
-    require_one_way("SN1", 3, None, None)
-    require_one_way(None, None, None, "A\nB")
+    assert SerialsGiven("SN1", 3).first == "SN1"
+    assert SerialsGiven(text="A\nB").text == "A\nB"
+    assert SerialsGiven().names is None
     with pytest.raises(InvalidInput, match="one way"):
-        require_one_way("SN1", None, ["A"], None)
+        SerialsGiven("SN1", names=["A"])
     with pytest.raises(InvalidInput, match="one way"):
-        require_one_way(None, None, ["A"], "A")
+        SerialsGiven(count=2, text="A")
+    with pytest.raises(InvalidInput, match="one way"):
+        SerialsGiven(names=["A"], text="A")
 
 
 def test_component_lots_per_line_become_lot_ids_and_problems() -> None:

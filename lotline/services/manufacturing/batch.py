@@ -49,13 +49,13 @@ def batch_produce(
 
     Returns the units' order ids.
     """
-    rules.require_one_way(first, count, names, text)
+    request = rules.SerialsGiven(first, count, names, text)
     row = lock(conn, order_row(conn, ref), ACTION)
     product = product_of(conn, row)
     _require_serial(row, product)
     job = load_job(conn, confirmed(conn, row, ACTION))
     planned = int(job.row["product_quantity"])
-    given = _serials(conn, job, planned, first, count, names, text)
+    given = _serials(conn, job, planned, request)
     lot_ids = _create_serials(conn, product, given)
     named = _component_lots(conn, job, given)
     if given.problems:
@@ -77,26 +77,18 @@ def _require_serial(row: RowMapping, product: Product) -> None:
         )
 
 
-def _serials(
-    conn: Connection,
-    job: Job,
-    planned: int,
-    first: str | None,
-    count: int | None,
-    names: Sequence[str] | None,
-    text: str | None,
-) -> BatchLines:
+def _serials(conn: Connection, job: Job, planned: int, request: rules.SerialsGiven) -> BatchLines:
     """The serials given (and the text box's component lots), with their problems."""
     row = job.row
-    if text is not None:
-        given = rules.parse_batch_text(text, job.tracked_components)
-    elif names is not None:
-        given = rules.read_names(names)
+    if request.text is not None:
+        given = rules.parse_batch_text(request.text, job.tracked_components)
+    elif request.names is not None:
+        given = rules.read_names(request.names)
     else:
-        wanted, problems = rules.series_count(count, planned, row["name"])
+        wanted, problems = rules.series_count(request.count, planned, row["name"])
         serials = (
-            generate_names(validate_lot_name(first), wanted)
-            if first is not None
+            generate_names(validate_lot_name(request.first), wanted)
+            if request.first is not None
             else next_names(conn, job.product, wanted)
         )
         given = BatchLines(serials, [], problems)
