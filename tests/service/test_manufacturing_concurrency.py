@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+from sqlalchemy import Connection, RowMapping
 
 import lotline
 from lotline.errors import InvalidState, LotlineError
+from lotline.services import documents
+from lotline.services.manufacturing import orders, production
 from tests.support import receive
 
 
@@ -42,15 +48,33 @@ def race_all(
     return outcomes
 
 
-def _one_won(outcomes: list[LotlineError | None], name: str, state: str) -> None:
+def read_before_locking(monkeypatch: pytest.MonkeyPatch, module: ModuleType, count: int) -> None:
+    """Make ``count`` users all read the order before any of them locks it: the worst case."""
+    barrier = threading.Barrier(count, timeout=30)
+
+    def lock(conn: Connection, row: RowMapping, action: str) -> RowMapping:
+        barrier.wait()
+        return documents.lock(conn, row, action)
+
+    monkeypatch.setattr(module, "lock", lock)
+
+
+def _one_won(outcomes: list[LotlineError | None], name: str, state: str, action: str) -> None:
     assert sum(o is None for o in outcomes) == 1, outcomes
     for refusal in (o for o in outcomes if o is not None):
         assert isinstance(refusal, InvalidState), refusal
         assert str(refusal) == f"{name} was just changed by another user: it is now {state}."
-        assert refusal.details["document"] == name
+        assert refusal.details == {
+            "document": name,
+            "kind": "manufacturing",
+            "state": state,
+            "action": action,
+        }
 
 
-def test_two_produce_all_of_one_order_at_once_produce_it_once(postgres_url: str) -> None:
+def test_two_produce_all_of_one_order_at_once_produce_it_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     setup = lotline.open(postgres_url)
     setup.products.create("TABLE", "Table", "lot", lot_prefix="TB")
     setup.products.create("WOOD", "Oak plank", "lot")
@@ -58,9 +82,10 @@ def test_two_produce_all_of_one_order_at_once_produce_it_once(postgres_url: str)
     setup.manufacturing.bom("TABLE", {"WOOD": 3})
     mo = setup.manufacturing.confirm(setup.manufacturing.order("TABLE", 2))
 
+    read_before_locking(monkeypatch, production, 2)
     outcomes = race_all(postgres_url, 2, lambda app: app.manufacturing.produce_all(mo.name))
 
-    _one_won(outcomes, mo.name, "done")
+    _one_won(outcomes, mo.name, "done", "produce")
     assert setup.stock.on_hand("TABLE") == 2
     assert setup.stock.on_hand("WOOD", lot="W-1") == 4
     assert [q.reserved_quantity for q in setup.stock.quants(product="WOOD")] == [0]
@@ -69,7 +94,9 @@ def test_two_produce_all_of_one_order_at_once_produce_it_once(postgres_url: str)
     setup.close()
 
 
-def test_four_cancels_of_one_order_release_its_components_once(postgres_url: str) -> None:
+def test_four_cancels_of_one_order_release_its_components_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     setup = lotline.open(postgres_url)
     setup.products.create("KIT", "Kit", "none")
     setup.products.create("PART", "Part", "none")
@@ -81,9 +108,10 @@ def test_four_cancels_of_one_order_release_its_components_once(postgres_url: str
     mo = setup.manufacturing.confirm(setup.manufacturing.order("KIT", 1))
     assert [q.reserved_quantity for q in setup.stock.quants(product="PART")] == [6]
 
+    read_before_locking(monkeypatch, orders, 4)
     outcomes = race_all(postgres_url, 4, lambda app: app.manufacturing.cancel(mo.name))
 
-    _one_won(outcomes, mo.name, "cancelled")
+    _one_won(outcomes, mo.name, "cancelled", "cancel")
     assert [q.reserved_quantity for q in setup.stock.quants(product="PART")] == [5]
     assert setup.transfers.validate(delivery).state == "done"
     assert setup.stock.on_hand("PART") == 95
@@ -91,7 +119,9 @@ def test_four_cancels_of_one_order_release_its_components_once(postgres_url: str
     setup.close()
 
 
-def test_four_confirms_of_one_draft_create_its_component_moves_once(postgres_url: str) -> None:
+def test_four_confirms_of_one_draft_create_its_component_moves_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     setup = lotline.open(postgres_url)
     setup.products.create("TABLE", "Table", "lot")
     setup.products.create("WOOD", "Oak plank", "lot")
@@ -101,9 +131,10 @@ def test_four_confirms_of_one_draft_create_its_component_moves_once(postgres_url
     setup.manufacturing.bom("TABLE", {"WOOD": 3, "SCREW": 4})
     mo = setup.manufacturing.order("TABLE", 2)
 
+    read_before_locking(monkeypatch, orders, 4)
     outcomes = race_all(postgres_url, 4, lambda app: app.manufacturing.confirm(mo.name))
 
-    _one_won(outcomes, mo.name, "confirmed")
+    _one_won(outcomes, mo.name, "confirmed", "confirm")
     confirmed = setup.manufacturing.get(mo.name)
     assert [(c.product, c.quantity, c.reserved) for c in confirmed.components] == [
         ("WOOD", 6, 6),
