@@ -81,6 +81,7 @@ class Missing:
 
 
 def total(takes: Iterable[Take]) -> Decimal:
+    """The quantity of ``takes`` together."""
     return sum((t.quantity for t in takes), ZERO)
 
 

@@ -33,6 +33,7 @@ class BomData:
 
     @property
     def component_ids(self) -> set[int]:
+        """The product ids of the components."""
         return {pid for pid, _ in self.lines}
 
 

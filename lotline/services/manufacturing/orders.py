@@ -80,6 +80,7 @@ def load_orders(conn: Connection, ids: Sequence[int]) -> list[ManufacturingOrder
 
 
 def load_order(conn: Connection, order_id: int) -> ManufacturingOrder:
+    """One order with its component needs and lots."""
     return load_orders(conn, [order_id])[0]
 
 
