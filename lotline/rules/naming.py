@@ -109,3 +109,29 @@ def default_first_serial(prefix: str | None, number: int = 1) -> str:
             details={"field": "number", "value": str(number)},
         )
     return validate_lot_name(f"{prefix or ''}{number:0{DEFAULT_WIDTH}d}")
+
+
+# --- split orders: WH/MO/00109 -> WH/MO/00109-001, -002, ... -999, -1000 ------------------
+
+SPLIT_WIDTH = 3
+_SPLIT_SUFFIX = re.compile(r"^(.*)-(\d{3,})$")
+
+
+def split_name(base: str, index: int) -> str:
+    """The name of split order ``index`` (from 1) of ``base``: WH/MO/00109, 2 -> WH/MO/00109-002.
+
+    After -999 comes -1000.
+    """
+    return f"{base}-{index:0{SPLIT_WIDTH}d}"
+
+
+def base_name(name: str) -> str:
+    """The order a split order was cut from: WH/MO/00109-002 -> WH/MO/00109 (others unchanged)."""
+    match = _SPLIT_SUFFIX.match(name)
+    return match.group(1) if match else name
+
+
+def split_key(name: str) -> tuple[str, int]:
+    """Sort key putting split orders in split order (-999 before -1000); unsplit first."""
+    match = _SPLIT_SUFFIX.match(name)
+    return (match.group(1), int(match.group(2))) if match else (name, 0)

@@ -52,7 +52,7 @@ _MANUFACTURING = {
     "set_component_lots": _t(
         "choose the component lots of", frozenset({DRAFT, CONFIRMED}), CONFIRMED
     ),
-    "set_lot": _t("set the lot of", frozenset({DRAFT, CONFIRMED}), CONFIRMED),
+    "set_lot": _t("set the lot of", frozenset({CONFIRMED}), CONFIRMED),
     "produce": _t("produce", frozenset({DRAFT, CONFIRMED}), CONFIRMED, DONE),
     "cancel": _t("cancel", frozenset({DRAFT, CONFIRMED}), CANCELLED),
 }

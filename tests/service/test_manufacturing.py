@@ -14,6 +14,8 @@ from lotline.errors import (
     InvalidState,
     NotFound,
     SerialsRequired,
+    UnknownLot,
+    UnknownOperation,
     UnknownProduct,
 )
 from lotline.store.schema import lot_links, lots, move_lines, operations
@@ -125,7 +127,7 @@ def test_producing_into_an_existing_lot_adds_to_it(shop: Lotline) -> None:
 
 def test_the_lot_field_exists_once_confirmed_plus_icon_and_create(shop: Lotline) -> None:
     mo = shop.manufacturing.order("TABLE", 1)
-    with pytest.raises(InvalidState, match="confirm it first"):
+    with pytest.raises(InvalidState, match="it is draft, and only a confirmed"):
         shop.manufacturing.generate_lot(mo)
     mo = shop.manufacturing.confirm(mo)
     assert mo.lot is None
@@ -276,3 +278,105 @@ def test_refused_production_changes_nothing(shop: Lotline) -> None:
     assert shop.manufacturing.get(mo.name).lot is None
     with pytest.raises(InvalidQuantity, match="at most the planned"):
         shop.manufacturing.produce(mo, 11)
+
+
+def test_a_lot_component_used_in_part_by_an_earlier_order_can_be_chosen_again(
+    shop: Lotline,
+) -> None:
+    shop.products.create("FLOUR", "Flour", "lot")
+    shop.products.create("BREAD", "Bread", "lot")
+    receive(shop, "FLOUR", [("F-01", 10), ("F-02", 10)])
+    shop.manufacturing.bom("BREAD", {"FLOUR": 1})
+    shop.manufacturing.produce_all(shop.manufacturing.order("BREAD", 1))
+    assert shop.stock.on_hand("FLOUR", lot="F-01") == 9
+    mo = shop.manufacturing.confirm(shop.manufacturing.order("BREAD", 2))
+    mo = shop.manufacturing.set_component_lots(mo, "FLOUR", {"F-02": 1, "F-01": 1})
+    assert mo.component("FLOUR").lots == {"F-01": 1, "F-02": 1}
+    shop.manufacturing.produce_all(mo)
+    assert shop.stock.on_hand("FLOUR", lot="F-01") == 8
+    assert shop.check().ok
+
+
+def test_component_lots_are_read_like_every_other_list_of_lots(shop: Lotline) -> None:
+    mo = shop.manufacturing.confirm(shop.manufacturing.order("CHAIR", 1))
+    with pytest.raises(InvalidInput, match="serial number L5 of LEG is given twice"):
+        shop.manufacturing.set_component_lots(mo, "LEG", ["L5", "L5"])
+    with pytest.raises(InvalidQuantity, match="serial L5 is one unit, not 2"):
+        shop.manufacturing.set_component_lots(mo, "LEG", {"L5": 2})
+    with pytest.raises(InvalidQuantity, match="5 of LEG given, but WH/MO/00001 needs 4"):
+        shop.manufacturing.set_component_lots(mo, "LEG", ["L1", "L2", "L3", "L4", "L5"])
+    with pytest.raises(UnknownLot) as unknown:
+        shop.manufacturing.set_component_lots(mo, "LEG", ["L1", "NOPE"])
+    assert unknown.value.details == {"product": "LEG", "lot": "NOPE"}
+    with pytest.raises(UnknownProduct, match="TABLE is not a component of WH/MO/00001"):
+        shop.manufacturing.set_component_lots(mo, "TABLE", {"T": 1})
+    assert shop.manufacturing.get(mo.name).component("LEG").lots == {
+        f"L{i}": 1 for i in range(1, 5)
+    }
+
+
+def test_a_named_component_lot_short_of_stock_names_lot_place_and_quantities(
+    shop: Lotline,
+) -> None:
+    first = shop.manufacturing.confirm(shop.manufacturing.order("TABLE", 3))
+    assert first.component("WOOD").lots == {"W-1": 9}
+    mo = shop.manufacturing.confirm(shop.manufacturing.order("TABLE", 1))
+    with pytest.raises(InsufficientStock) as short:
+        shop.manufacturing.set_component_lots(mo, "WOOD", {"W-1": 3})
+    assert str(short.value) == (
+        "Not enough of lot W-1 of component WOOD in WH/Stock: 1 available and not reserved, "
+        "3 needed. Choose another lot."
+    )
+    assert short.value.details == {
+        "product": "WOOD",
+        "lot": "W-1",
+        "location": "WH/Stock",
+        "available": "1",
+        "quantity": "3",
+    }
+
+
+def test_refusals_name_no_command_and_carry_the_document_and_product(shop: Lotline) -> None:
+    with pytest.raises(UnknownOperation) as unknown:
+        shop.manufacturing.get("WH/MO/09999")
+    assert unknown.value.details == {"document": "WH/MO/09999"}
+    with pytest.raises(NotFound) as no_bom:
+        shop.manufacturing.order("WOOD", 1)
+    assert no_bom.value.details == {"product": "WOOD"}
+    mo = shop.manufacturing.confirm(shop.manufacturing.order("CHAIR", 2))
+    with pytest.raises(SerialsRequired) as serials:
+        shop.manufacturing.produce_all(mo)
+    assert serials.value.details == {
+        "first": "CH0000001",
+        "count": 2,
+        "document": "WH/MO/00001",
+        "product": "CHAIR",
+    }
+    cancelled = shop.manufacturing.cancel(mo)
+    with pytest.raises(InvalidState) as closed:
+        shop.manufacturing.set_lot(cancelled, "CH-1")
+    assert str(closed.value) == (
+        "Cannot set the lot of WH/MO/00001: it is cancelled, and a cancelled document "
+        "stays cancelled."
+    )
+    assert closed.value.details["action"] == "set_lot"
+    for refusal in (unknown, no_bom, serials, closed):
+        assert "lotline" not in str(refusal.value) and "`" not in str(refusal.value)
+
+
+def test_the_backorder_of_a_partial_batch_remembers_the_order_it_came_from(
+    shop: Lotline,
+) -> None:
+    mo = shop.manufacturing.confirm(shop.manufacturing.order("CHAIR", 3))
+    shop.manufacturing.batch_produce(mo, count=2, complete=False)
+    with shop.db.transaction() as conn:
+        rows = conn.execute(
+            select(operations.c.name, operations.c.backorder_of_id)
+            .where(operations.c.kind == "manufacturing")
+            .order_by(operations.c.id)
+        ).all()
+    assert [(name, of is not None) for name, of in rows] == [
+        ("WH/MO/00001-001", False),
+        ("WH/MO/00001-002", False),
+        ("WH/MO/00001-003", True),
+    ]
