@@ -26,7 +26,7 @@ EXPECTED = {
     "manufacturing": {
         "confirm": ({DRAFT}, {CONFIRMED}),
         "set_component_lots": ({DRAFT, CONFIRMED}, {CONFIRMED}),
-        "set_lot": ({DRAFT, CONFIRMED}, {CONFIRMED}),
+        "set_lot": ({CONFIRMED}, {CONFIRMED}),
         "produce": ({DRAFT, CONFIRMED}, {CONFIRMED, DONE}),
         "cancel": ({DRAFT, CONFIRMED}, {CANCELLED}),
     },
