@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 
+from lotline.rules import allocation
 from lotline.rules.allocation import Candidate, Pick
 from lotline.rules.quantities import DIGITS
 
@@ -110,18 +111,12 @@ def take_named(candidates: Sequence[Candidate], lot_id: int, quantity: Decimal) 
 
     The picks fall short when the lot's stock does; the caller names the shortfall.
     """
-    picks: list[Pick] = []
-    remaining = quantity
     offered = sorted(
         (c for c in candidates if c.lot_id == lot_id), key=lambda c: (c.in_date, c.location_id)
     )
-    for candidate in offered:
-        if remaining <= 0:
-            break
-        amount = min(candidate.available, remaining)
-        if amount > 0:
-            picks.append(Pick(candidate.location_id, lot_id, candidate.lot_name, amount))
-            remaining -= amount
+    if not offered:
+        return []
+    picks, _ = allocation.take_named(offered, offered[0].lot_name, quantity)
     return picks
 
 
