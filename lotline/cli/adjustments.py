@@ -23,8 +23,8 @@ from lotline.cli.common import (
     run,
     say,
 )
+from lotline.files import read_serials_file
 from lotline.models import Count, MoveLine, Operation
-from lotline.rules.lists import read_serials_file
 from lotline.rules.quantities import QuantityInput
 
 LotOption = Annotated[str | None, typer.Option("--lot", help="Lot or serial number")]

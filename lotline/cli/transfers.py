@@ -16,8 +16,8 @@ from rich.text import Text
 import lotline
 from lotline.cli.common import DbOption, app, console, err_console, quantity_text, run
 from lotline.errors import InvalidInput
+from lotline.files import read_serials_file
 from lotline.models import Operation
-from lotline.rules.lists import read_serials_file
 
 transfers_app = typer.Typer(
     help="Receipts, deliveries and internal transfers.", no_args_is_help=True

@@ -13,10 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from lotline.errors import (
     InvalidInput,
@@ -82,43 +80,21 @@ def parse_rows(
     return _validated(enumerate(rows, start), serial=serial)
 
 
-def read_serials_file(path: str | Path, *, serial: bool = False) -> list[Entry]:
-    """(name, quantity) pairs from a file: .csv, .xlsx (first sheet) or plain text.
+def parse_sheet(rows: Sequence[Sequence[object]], *, serial: bool = False) -> list[Entry]:
+    """``parse_rows`` for the rows of a whole sheet (CSV or XLSX), skipping its header.
 
-    A CSV's column separator (``,``, ``;`` or tab) is detected. The first row of
-    a CSV or XLSX is a header, and skipped, when its first cell is a column
-    title such as "name", "lot", "serial" or "serial number" (any case) and its
-    second cell, if any, is not a number. Any other extension is read as UTF-8
-    text with ``parse_list``. Row numbers in messages are the file's rows.
-    Raises InvalidInput when the file cannot be read, InvalidList for bad rows.
+    The first row is a header when its first cell is a column title such as "name",
+    "lot", "serial" or "serial number" (any case) and its second cell, if any, is
+    not a number. Row numbers in messages are the sheet's rows.
     """
-    file = Path(path)
-    suffix = file.suffix.lower()
-    try:
-        if suffix == ".xlsx":
-            rows = _xlsx_rows(file)
-        else:
-            content = file.read_text(encoding="utf-8-sig")
-            if suffix != ".csv":
-                return parse_list(content, serial=serial)
-            rows = _csv_rows(content)
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            f"The file {str(file)!r} is not UTF-8 text; save it as .csv (UTF-8), .xlsx or .txt.",
-            details={"file": str(file)},
-        ) from None
-    except FileNotFoundError:
-        raise InvalidInput(
-            f"The file {str(file)!r} does not exist; check the path.", details={"file": str(file)}
-        ) from None
-    except OSError as exc:
-        raise InvalidInput(
-            f"Cannot read the file {str(file)!r}: {exc.strerror or exc}; check the path.",
-            details={"file": str(file)},
-        ) from None
     if rows and _is_header(rows[0]):
         return parse_rows(rows[1:], serial=serial, start=2)
     return parse_rows(rows, serial=serial)
+
+
+def parse_csv(content: str, *, serial: bool = False) -> list[Entry]:
+    """``parse_sheet`` of CSV text whose column separator (``,``, ``;`` or tab) is detected."""
+    return parse_sheet(_csv_rows(content), serial=serial)
 
 
 def _split_line(line: str) -> list[str]:
@@ -136,24 +112,6 @@ def _csv_rows(content: str) -> list[list[object]]:
     except csv.Error:
         dialect = csv.excel
     return [list(row) for row in csv.reader(io.StringIO(content), dialect)]
-
-
-def _xlsx_rows(file: Path) -> list[list[object]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise InvalidInput(
-            f"The file {str(file)!r} is not a readable .xlsx workbook ({exc}); "
-            "save it again from the spreadsheet as .xlsx or .csv.",
-            details={"file": str(file)},
-        ) from None
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 def _is_header(row: Sequence[object]) -> bool:

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from lotline.errors import InvalidInput, InvalidList
-from lotline.rules.lists import parse_list, parse_rows, read_serials_file
+from lotline.files import read_serials_file
+from lotline.rules.lists import parse_list, parse_rows
 
 
 def problems_of(text: str, *, serial: bool = False) -> list[str]:
