@@ -41,6 +41,7 @@ def test_a_service_importing_an_interface_or_rules_importing_the_store_breaks_th
         "rules/expiry.py": "import lotline.store.bulk\n",
         "store/__init__.py": "",
         "store/bulk.py": "import sqlalchemy\n",
+        "files.py": "",
         "services/__init__.py": "",
         "services/stock.py": "import lotline.cli\n",
     }
