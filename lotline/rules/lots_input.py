@@ -37,6 +37,22 @@ def kind_word(product: Product) -> str:
     return "serial number" if product.tracking == "serial" else "lot"
 
 
+def require_tracked(
+    product: Product,
+    *,
+    fix: str = "set its tracking to lot or serial first",
+    lot: str | None = None,
+) -> None:
+    """Refuse a product that is tracked neither by lot nor by serial number; ``fix`` says
+    what to do instead."""
+    if not product.is_tracked:
+        details = {"product": product.code, "tracking": product.tracking}
+        raise InvalidInput(
+            f"Product {product.code} is not tracked by lots or serial numbers; {fix}.",
+            details=details if lot is None else {**details, "lot": lot},
+        )
+
+
 def parse_lots(
     product: Product, given: LotsOrQuantity, *, allow_quantity: bool = False
 ) -> list[tuple[str | None, Decimal]]:
@@ -49,12 +65,7 @@ def parse_lots(
         return []
     if _is_quantity(given):
         return [_bare_quantity(product, given, allow_quantity)]
-    if not product.is_tracked:
-        raise InvalidInput(
-            f"Product {product.code} is not tracked by lots or serial numbers; "
-            "give its quantity without lots.",
-            details={"product": product.code, "tracking": product.tracking},
-        )
+    require_tracked(product, fix="give its quantity without lots")
     pairs = _pairs(product, given)
     return _checked(product, pairs)
 

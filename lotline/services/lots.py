@@ -15,6 +15,7 @@ from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.barcodes import parse_barcode
 from lotline.rules.expiry import lot_dates
 from lotline.rules.lists import parse_list
+from lotline.rules.lots_input import require_tracked
 from lotline.rules.naming import (
     default_first_serial,
     generate_names,
@@ -52,16 +53,6 @@ def lot_from_row(row: RowMapping | Mapping[str, Any], product_code: str) -> Lot:
         removal_date=row["removal_date"],
         alert_date=row["alert_date"],
     )
-
-
-def require_tracked(product: Product) -> None:
-    """Refuse a product that is tracked neither by lot nor by serial number."""
-    if not product.is_tracked:
-        raise InvalidInput(
-            f"Product {product.code} is not tracked by lots or serial numbers; "
-            "set its tracking to lot or serial first.",
-            details={"product": product.code, "tracking": product.tracking},
-        )
 
 
 def find_lot(conn: Connection, product: Product, name: str) -> Lot | None:

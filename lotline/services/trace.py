@@ -40,11 +40,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from lotline.models import Lot, MoveLine, Product, Quant, RecallRow, TraceNode
+from lotline.rules.lots_input import require_tracked
 from lotline.rules.quantities import from_storage
 from lotline.services import exports, ledger
 from lotline.services.base import Service
 from lotline.services.catalog import ProductRef, get_product
-from lotline.services.lots import get_lot, require_tracked
+from lotline.services.lots import get_lot
 from lotline.services.stock import list_quants
 from lotline.store.schema import (
     locations,

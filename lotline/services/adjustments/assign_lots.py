@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from lotline.errors import InvalidInput, InvalidQuantity, InvalidState
 from lotline.errors import describe_quantity as q
 from lotline.models import Location, Operation, Product
-from lotline.rules.lots_input import LotsInput, named_lots
+from lotline.rules.lots_input import LotsInput, named_lots, require_tracked
 from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.quantities import ONE, ZERO
 from lotline.services import ledger
@@ -43,7 +43,7 @@ def assign_lots(
     reference = check_reason(reason, PRODUCT_QUANTITY_UPDATED)
     product = get_product(conn, product_ref)
     location = internal_location(conn, location_ref)
-    _require_tracked(product)
+    require_tracked(product)
     asked = lots_asked(product, lots_given, first, count)
     level = quant_level(conn, product.id, location.id, None)
     _check_untracked(product, location, level, sum(asked.values(), ZERO))
@@ -90,15 +90,6 @@ def _numbered(first: str | None, count: int | None) -> list[str]:
             details={"first": first},
         )
     return generate_names(validate_lot_name(first), count)
-
-
-def _require_tracked(product: Product) -> None:
-    if not product.is_tracked:
-        raise InvalidInput(
-            f"Product {product.code} is not tracked by lots or serial numbers; set its "
-            "tracking to lot or serial first.",
-            details={"product": product.code, "tracking": product.tracking},
-        )
 
 
 def _check_untracked(product: Product, location: Location, level: Level, total: Decimal) -> None:

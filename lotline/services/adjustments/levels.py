@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 from lotline.errors import InvalidInput, InvalidQuantity, InvalidState, MissingLot
 from lotline.errors import describe_quantity as q
 from lotline.models import Location, Product
-from lotline.rules.lots_input import kind_word
+from lotline.rules.lots_input import kind_word, require_tracked
 from lotline.rules.naming import validate_lot_name
 from lotline.rules.quantities import ONE, ZERO
 from lotline.services.locations import LocationRef, get_location
@@ -82,12 +82,8 @@ def named_lot(
             details={"product": product.code, "lot": name, "quantity": target},
         )
     found = find_lot(conn, product, name)
-    if found is None and not product.is_tracked:
-        raise InvalidInput(
-            f"Product {product.code} is not tracked by lots or serial numbers; "
-            "set its quantity without a lot.",
-            details={"product": product.code, "lot": name, "tracking": product.tracking},
-        )
+    if found is None:
+        require_tracked(product, fix="set its quantity without a lot", lot=name)
     return name, found.id if found is not None else None
 
 

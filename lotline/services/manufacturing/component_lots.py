@@ -9,12 +9,11 @@ from sqlalchemy import Connection, RowMapping, delete, select
 
 from lotline.errors import Conflict, InvalidQuantity, UnknownLot, UnknownProduct, describe_quantity
 from lotline.models import Product
-from lotline.rules.lots_input import LotsInput, kind_word, named_lots
+from lotline.rules.lots_input import LotsInput, kind_word, named_lots, require_tracked
 from lotline.rules.production import Take, consumed_message
 from lotline.services.catalog import ProductRef, get_product
 from lotline.services.documents import lock
 from lotline.services.locations import PRODUCTION, get_location, locations_by_id
-from lotline.services.lots import require_tracked
 from lotline.services.manufacturing.moves import detail_row
 from lotline.services.manufacturing.orders import MoRef, confirmed, order_row
 from lotline.services.manufacturing.pools import (

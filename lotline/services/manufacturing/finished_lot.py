@@ -6,10 +6,11 @@ from sqlalchemy import Connection, RowMapping, select
 
 from lotline.errors import Conflict, SerialsRequired
 from lotline.models import Lot, Product
+from lotline.rules.lots_input import require_tracked
 from lotline.rules.naming import validate_lot_name
 from lotline.rules.states import CONFIRMED
 from lotline.services.documents import change_state, lock
-from lotline.services.lots import ensure_lots, get_lot, next_names, require_tracked
+from lotline.services.lots import ensure_lots, get_lot, next_names
 from lotline.services.manufacturing.orders import MoRef, order_row, product_of
 from lotline.store.schema import lots, move_lines
 
