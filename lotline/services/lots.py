@@ -10,13 +10,15 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
-from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
+from lotline.errors import DuplicateLot, InvalidInput, InvalidQuantity, UnknownLot
 from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.barcodes import parse_barcode
 from lotline.rules.expiry import lot_dates
+from lotline.rules.inputs import name_list, whole_number
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import require_tracked
 from lotline.rules.naming import (
+    MAX_SERIES,
     default_first_serial,
     generate_names,
     next_name,
@@ -235,6 +237,14 @@ def next_names(conn: Connection, product: Product, count: int = 1) -> list[str]:
     the same names.
     """
     require_tracked(product)
+    count = whole_number(
+        count,
+        "number of lot/serial names",
+        field="count",
+        minimum=1,
+        maximum=MAX_SERIES,
+        error=InvalidQuantity,
+    )
     lock_product(conn, product)
     latest = conn.execute(
         select(lots.c.name)
@@ -332,7 +342,8 @@ class LotsService(Service):
             found = get_product(conn, product)
             query = select(lots).where(lots.c.product_id == found.id).order_by(lots.c.id)
             if names is not None:
-                query = query.where(lots.c.name.in_([validate_lot_name(n) for n in names]))
+                wanted = [validate_lot_name(n) for n in name_list(names, "lot names")]
+                query = query.where(lots.c.name.in_(wanted))
             return [lot_from_row(r, found.code) for r in conn.execute(query).mappings()]
 
         return self._run(work)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from lotline.models import Quant
+from lotline.rules.naming import validate_lot_name
 from lotline.services.base import Service
 from lotline.services.catalog import ProductRef, get_product
 from lotline.services.locations import LocationRef, get_location, subtree_path
@@ -29,7 +30,7 @@ def _filtered(
         if lot is not None:
             query = query.where(quants.c.lot_id == get_lot(conn, found, lot).id)
     elif lot is not None:
-        query = query.where(lots.c.name == lot)
+        query = query.where(lots.c.name == validate_lot_name(lot))
     if location is None:
         return query.where(quants.c.internal)
     place = get_location(conn, location)

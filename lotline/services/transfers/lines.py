@@ -30,7 +30,8 @@ from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import LotsOrQuantity, kind_word, parse_lots
 from lotline.rules.naming import generate_names
 from lotline.rules.quantities import ONE, ZERO, positive_quantity, require_whole
-from lotline.services.catalog import product_from_row
+from lotline.rules.text import described
+from lotline.services.catalog import product_code, product_from_row
 from lotline.services.lots import ensure_lots, next_names
 from lotline.store.schema import products
 
@@ -132,7 +133,7 @@ def parse_line(
 def _check_keys(raw: Any) -> None:
     if not isinstance(raw, Mapping):
         raise InvalidInput(
-            f'A line is a dict such as {{"product": "CHAIR", "quantity": 2}}, not {raw!r}.'
+            f'A line is a dict such as {{"product": "CHAIR", "quantity": 2}}, not {described(raw)}.'
         )
     unknown = set(raw) - LINE_KEYS
     if unknown:
@@ -231,12 +232,7 @@ def _line(product: Product, quantity: Decimal | None, details: Details) -> Line:
 
 def products_by_ref(conn: Connection, refs: Sequence[Any]) -> dict[str, Product]:
     """Products of the given refs (objects or codes) by code, in one query."""
-    codes: set[str] = set()
-    for ref in refs:
-        code = ref.code if isinstance(ref, Product) else ref
-        if not isinstance(code, str):
-            raise UnknownProduct(f"A product is given by its code, not {code!r}.")
-        codes.add(code.strip())
+    codes = {code_of(ref) for ref in refs}
     rows = conn.execute(select(products).where(products.c.code.in_(codes))).mappings()
     found = {r["code"]: product_from_row(r) for r in rows}
     missing = sorted(codes - set(found))
@@ -251,7 +247,7 @@ def products_by_ref(conn: Connection, refs: Sequence[Any]) -> dict[str, Product]
 
 def code_of(ref: Any) -> str:
     """The code of a product given as a Product or its code."""
-    return (ref.code if isinstance(ref, Product) else str(ref)).strip()
+    return product_code(ref.code if isinstance(ref, Product) else ref)
 
 
 def refuse_repeated_serials(named: Sequence[tuple[Product, str]], document: str = "") -> None:
