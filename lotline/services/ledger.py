@@ -43,11 +43,21 @@ from lotline.errors import (
     describe_quantity,
 )
 from lotline.models import CheckDifference, CheckReport, Location, MoveLine, Product
-from lotline.rules.quantities import to_storage
+from lotline.rules.quantities import ZERO, from_storage, to_storage
+from lotline.rules.states import OPEN_STATES
 from lotline.services.catalog import products_by_id
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
 from lotline.store.bulk import IN_LIST_CHUNK, chunked, insert_rows, marker, stored
-from lotline.store.schema import locations, lots, move_lines, operations, products, quants
+from lotline.store.schema import (
+    locations,
+    lots,
+    move_details,
+    move_lines,
+    operations,
+    products,
+    quants,
+)
+from lotline.store.sums import joined, split_sum
 
 ONE = Decimal(1)
 
@@ -566,44 +576,66 @@ def _lines_query(source: Any, destination: Any) -> Select[Any]:
 # --- checking the ledger ------------------------------------------------------------
 
 QuantKey = tuple[int, int, int]  # product_id, location_id, lot_key
+Amounts = dict[QuantKey, Decimal]
 
 
 def check(conn: Connection) -> CheckReport:
-    """Rebuild every quant from the ledger and verify that each product balances to zero."""
-    expected = _quants_from_ledger(conn)
-    recorded: dict[QuantKey, Decimal] = {
-        (r.product_id, r.location_id, r.lot_key): r.quantity
-        for r in conn.execute(
-            select(quants.c.product_id, quants.c.location_id, quants.c.lot_key, quants.c.quantity)
-        )
-    }
-    bad_keys = sorted(
-        k
-        for k in expected.keys() | recorded.keys()
-        if expected.get(k, Decimal(0)) != recorded.get(k, Decimal(0))
-    )
-    product_map = products_by_id(conn, {k[0] for k in bad_keys} | {k[0] for k in recorded})
-    location_map = locations_by_id(conn, {k[1] for k in bad_keys})
-    lot_names = _lot_names(conn, {k[2] for k in bad_keys if k[2]})
-    differences = [
-        CheckDifference(
-            kind="quant",
-            product=product_map[key[0]].code,
-            location=location_map[key[1]].full_name,
-            lot=lot_names.get(key[2]),
-            recorded=recorded.get(key, Decimal(0)),
-            expected=expected.get(key, Decimal(0)),
-        )
-        for key in bad_keys
-    ]
+    """Rebuild every quant from the ledger, verify that each product balances to zero,
+    and that each quant reserves exactly what open documents hold on it.
+
+    Every sum is exact on both engines, however large (``store.sums``).
+    """
+    recorded, reserved = _recorded_quants(conn)
+    wrong_quants = _disagreements(_quants_from_ledger(conn), recorded)
+    wrong_reserved = _disagreements(_held_by_open_documents(conn), reserved)
+    keys = [key for key, _, _ in wrong_quants + wrong_reserved]
+    product_map = products_by_id(conn, {k[0] for k in keys} | {k[0] for k in recorded})
+    location_map = locations_by_id(conn, {k[1] for k in keys})
+    lot_names = _lot_names(conn, {k[2] for k in keys if k[2]})
+
+    def difference(kind: Any, key: QuantKey, said: Decimal, rebuilt: Decimal) -> CheckDifference:
+        product, location = product_map[key[0]].code, location_map[key[1]].full_name
+        return CheckDifference(kind, product, location, lot_names.get(key[2]), said, rebuilt)
+
+    differences = [difference("quant", *found) for found in wrong_quants]
     differences.extend(_unbalanced(recorded, product_map))
+    differences.extend(difference("reserved", *found) for found in wrong_reserved)
     move_count = conn.execute(select(func.count()).select_from(move_lines)).scalar_one()
     return CheckReport(
         differences=tuple(differences), move_lines=int(move_count), quants=len(recorded)
     )
 
 
-def _quants_from_ledger(conn: Connection) -> dict[QuantKey, Decimal]:
+def _disagreements(rebuilt: Amounts, recorded: Amounts) -> list[tuple[QuantKey, Decimal, Decimal]]:
+    """(key, recorded, rebuilt) of every quant where the two differ, in key order."""
+    return [
+        (key, recorded.get(key, ZERO), rebuilt.get(key, ZERO))
+        for key in sorted(rebuilt.keys() | recorded.keys())
+        if rebuilt.get(key, ZERO) != recorded.get(key, ZERO)
+    ]
+
+
+def _recorded_quants(conn: Connection) -> tuple[Amounts, Amounts]:
+    """Every quant's quantity and reserved quantity, as stored."""
+    quantities: Amounts = {}
+    reserved: Amounts = {}
+    for r in conn.execute(
+        select(
+            quants.c.product_id,
+            quants.c.location_id,
+            quants.c.lot_key,
+            quants.c.quantity,
+            quants.c.reserved_quantity,
+        )
+    ):
+        key = (r.product_id, r.location_id, r.lot_key)
+        quantities[key] = r.quantity
+        if r.reserved_quantity:
+            reserved[key] = r.reserved_quantity
+    return quantities, reserved
+
+
+def _quants_from_ledger(conn: Connection) -> Amounts:
     """Every quant as the move lines say it should be: in minus out, per place and lot."""
     keeps_lots = locations.c.usage.in_(STOCK_KEEPING)
     sides = union_all(
@@ -622,16 +654,31 @@ def _quants_from_ledger(conn: Connection) -> dict[QuantKey, Decimal]:
     ).subquery()
     lot_key = case((keeps_lots, func.coalesce(sides.c.lot_id, 0)), else_=0)
     rows = conn.execute(
-        select(sides.c.product_id, sides.c.location_id, lot_key, func.sum(sides.c.amount))
+        select(sides.c.product_id, sides.c.location_id, lot_key, *split_sum(sides.c.amount))
         .join(locations, locations.c.id == sides.c.location_id)
         .group_by(sides.c.product_id, sides.c.location_id, lot_key)
     ).all()
-    return {(r[0], r[1], r[2]): r[3] for r in rows}
+    return {(r[0], r[1], r[2]): from_storage(joined(r[3], r[4])) for r in rows}
 
 
-def _unbalanced(
-    recorded: dict[QuantKey, Decimal], product_map: dict[int, Product]
-) -> list[CheckDifference]:
+def _held_by_open_documents(conn: Connection) -> Amounts:
+    """What the reserved detailed lines of open documents hold, per quant."""
+    lot_key = func.coalesce(move_details.c.lot_id, 0)
+    rows = conn.execute(
+        select(
+            move_details.c.product_id,
+            move_details.c.source_id,
+            lot_key,
+            *split_sum(move_details.c.quantity),
+        )
+        .join(operations, operations.c.id == move_details.c.operation_id)
+        .where(move_details.c.reserved, operations.c.state.in_(OPEN_STATES))
+        .group_by(move_details.c.product_id, move_details.c.source_id, lot_key)
+    ).all()
+    return {(r[0], r[1], r[2]): from_storage(joined(r[3], r[4])) for r in rows}
+
+
+def _unbalanced(recorded: Amounts, product_map: dict[int, Product]) -> list[CheckDifference]:
     """Products whose quants, virtual locations included, do not add up to zero."""
     balance: dict[int, Decimal] = defaultdict(Decimal)
     for (product_id, _, _), quantity in recorded.items():
