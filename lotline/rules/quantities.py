@@ -16,6 +16,10 @@ SCALE = 10**DIGITS
 ONE = Decimal(1)
 ZERO = Decimal(0)
 MAX_QUANTITY = Decimal(10**12)
+STORAGE_LIMIT = 2**63 - 1
+"""The most millionths a stored quantity holds, either sign (a 64-bit integer)."""
+MAX_STORED = Decimal(STORAGE_LIMIT).scaleb(-DIGITS)
+"""The largest quantity, either sign, a quant can hold: 9223372036854.775807."""
 
 QuantityInput = int | Decimal | str
 
@@ -116,3 +120,8 @@ def from_storage(units: int) -> Decimal:
     if not fraction:
         return Decimal(whole)
     return Decimal(units).scaleb(-DIGITS).normalize()
+
+
+def fits_storage(number: Decimal) -> bool:
+    """Whether ``number`` can be stored: within the 64-bit range of millionths."""
+    return abs(number) <= MAX_STORED
