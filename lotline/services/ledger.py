@@ -54,6 +54,7 @@ from lotline.rules.quantities import (
     to_storage,
 )
 from lotline.rules.states import OPEN_STATES
+from lotline.services.base import utcnow
 from lotline.services.catalog import products_by_id
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
 from lotline.store.bulk import IN_LIST_CHUNK, chunked, insert_rows, marker, stored
@@ -320,9 +321,20 @@ def _refuse_serials_counted_twice(
 
 # Each change carries the range its quant must be in for the sum to stay storable
 # (``_room``): a quant outside it is left alone, and the row count tells.
+_QUANT_COLUMNS = (
+    "product_id",
+    "location_id",
+    "lot_id",
+    "lot_key",
+    "quantity",
+    "reserved_quantity",
+    "in_date",
+    "internal",
+    "one_unit",
+    "guarded",
+)
 _UPSERT = (
-    "INSERT INTO quants (product_id, location_id, lot_id, lot_key, quantity, "
-    "reserved_quantity, in_date, internal, one_unit, guarded) "
+    f"INSERT INTO quants ({', '.join(_QUANT_COLUMNS)}) "
     "VALUES ({marks}) ON CONFLICT (product_id, location_id, lot_key) DO UPDATE SET "
     "quantity = quants.quantity + excluded.quantity, guarded = excluded.guarded, "
     "in_date = CASE WHEN quants.quantity <= 0 THEN excluded.in_date ELSE quants.in_date END "
@@ -424,6 +436,57 @@ def _upsert(conn: Connection, others: list[_QuantChange], at: datetime) -> None:
     )
     if result.rowcount != len(others):
         raise _Unchanged()
+
+
+def lock_quant(
+    conn: Connection, product: Product, location: Location, lot_id: int | None
+) -> tuple[Decimal, Decimal]:
+    """The quantity and reserved quantity of a quant, locked until the transaction ends.
+
+    A quant that does not exist yet is created empty first, so that the lock exists
+    before the read: two users setting the same new quant at once are served in turn.
+    """
+    found = _locked_quant(conn, product.id, location.id, lot_id)
+    if found is None:
+        keeps_lots = location.usage in STOCK_KEEPING
+        insert_rows(
+            conn,
+            quants,
+            _QUANT_COLUMNS,
+            [
+                (
+                    product.id,
+                    location.id,
+                    lot_id,
+                    lot_id or 0,
+                    0,
+                    0,
+                    stored(conn, quants.c.in_date, utcnow()),
+                    _flag(conn, keeps_lots),
+                    _flag(conn, keeps_lots and product.tracking == "serial" and bool(lot_id)),
+                    _flag(conn, False),
+                )
+            ],
+            on_conflict_do_nothing=("product_id", "location_id", "lot_key"),
+        )
+        found = _locked_quant(conn, product.id, location.id, lot_id)
+    assert found is not None
+    return found
+
+
+def _locked_quant(
+    conn: Connection, product_id: int, location_id: int, lot_id: int | None
+) -> tuple[Decimal, Decimal] | None:
+    row = conn.execute(
+        select(quants.c.quantity, quants.c.reserved_quantity)
+        .where(
+            quants.c.product_id == product_id,
+            quants.c.location_id == location_id,
+            quants.c.lot_key == (lot_id or 0),
+        )
+        .with_for_update()
+    ).first()
+    return (row.quantity, row.reserved_quantity) if row is not None else None
 
 
 class _Unchanged(Exception):
