@@ -123,23 +123,42 @@ def lock(conn: Connection, row: RowMapping, action: str) -> RowMapping:
         .mappings()
         .one()
     )
-    refuse_unless_allowed(current, action, changed=current["state"] != row["state"])
+    if any(current[column] != row[column] for column in _WHAT_IT_IS):
+        raise _refusal(
+            states.changed_by_another_user(row["name"], current["state"]), current, action, row
+        )
+    refuse_unless_allowed(current, action, changed=current["state"] != row["state"], read=row)
     return current
 
 
-def refuse_unless_allowed(row: RowMapping, action: str, *, changed: bool = False) -> None:
-    """Raise InvalidState when ``action`` is not allowed on the document in its state."""
-    why = states.refusal(row["kind"], action, row["name"], row["state"], changed=changed)
+_WHAT_IT_IS = ("name", "product_quantity", "lot_id", "split_index")
+"""The columns that say what a document is: another user changing one (splitting an
+order, say) makes whatever was decided on the row as read wrong, whatever its state."""
+
+
+def refuse_unless_allowed(
+    row: RowMapping, action: str, *, changed: bool = False, read: RowMapping | None = None
+) -> None:
+    """Raise InvalidState when ``action`` is not allowed on the document in its state.
+
+    ``read``: the row as the caller read it, whose name the refusal gives.
+    """
+    name = (read or row)["name"]
+    why = states.refusal(row["kind"], action, name, row["state"], changed=changed)
     if why is not None:
-        raise InvalidState(
-            why,
-            details={
-                "document": row["name"],
-                "kind": row["kind"],
-                "state": row["state"],
-                "action": action,
-            },
-        )
+        raise _refusal(why, row, action, read or row)
+
+
+def _refusal(why: str, row: RowMapping, action: str, read: RowMapping) -> InvalidState:
+    return InvalidState(
+        why,
+        details={
+            "document": read["name"],
+            "kind": row["kind"],
+            "state": row["state"],
+            "action": action,
+        },
+    )
 
 
 def change_state(conn: Connection, row: RowMapping, action: str, state: str, **values: Any) -> None:
