@@ -9,6 +9,7 @@ through ``rules.text``, quantities through ``rules.quantities``.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from lotline.errors import InvalidInput
@@ -111,3 +112,15 @@ def instances_of(items: Iterable[object], kind: type[T], what: str, noun: str) -
             )
         checked.append(item)
     return checked
+
+
+def moment(value: object, what: str) -> datetime:
+    """A date and time given by the caller, as stored: naive UTC (a date is its midnight)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise InvalidInput(
+        f"The {what} must be a date and time, not {described(value)}.",
+        details={"field": what, "value": as_text(value)},
+    )

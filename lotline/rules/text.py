@@ -58,10 +58,12 @@ def clean_text(
     limit: int,
     required: bool = True,
     error: type[InvalidInput] = InvalidInput,
+    multiline: bool = False,
 ) -> str | None:
     """``value`` trimmed, or ``error`` naming ``what`` and the problem.
 
-    An empty value is refused when ``required``, else returned as None.
+    An empty value is refused when ``required``, else returned as None. A
+    ``multiline`` text (a note) may hold line breaks and tabs.
     """
     if value is None and not required:
         return None
@@ -78,7 +80,8 @@ def clean_text(
             f"the limit is {limit}.",
             details={"field": what, "length": len(cleaned), "limit": limit},
         )
-    bad = bad_character(cleaned)
+    spaced = cleaned.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    bad = bad_character(spaced if multiline else cleaned)
     if bad is not None:
         position, char = bad
         raise error(

@@ -14,7 +14,7 @@ from lotline.errors import DuplicateLot, InvalidInput, InvalidQuantity, UnknownL
 from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.barcodes import parse_barcode
 from lotline.rules.expiry import lot_dates
-from lotline.rules.inputs import name_list, whole_number
+from lotline.rules.inputs import moment, name_list, whole_number
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import require_tracked
 from lotline.rules.naming import (
@@ -24,6 +24,7 @@ from lotline.rules.naming import (
     next_name,
     validate_lot_name,
 )
+from lotline.rules.text import clean_text
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import (
     ProductRef,
@@ -40,6 +41,7 @@ from lotline.store.schema import lots, products
 LotRef = Lot | str
 
 LOT_DATES = ("expiration_date", "use_date", "removal_date", "alert_date")
+MAX_NOTE = 4000
 
 
 def lot_from_row(row: RowMapping | Mapping[str, Any], product_code: str) -> Lot:
@@ -209,11 +211,21 @@ def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> 
             details={"product": product.code, "lot": cleaned},
         )
     now = utcnow()
-    given = {key: values.pop(key) for key in LOT_DATES if key in values}
+    given = {
+        key: None if values[key] is None else moment(values[key], key.replace("_", " "))
+        for key in LOT_DATES
+        if key in values
+    }
     dated = _with_expiry(conn, product, now, [cleaned], {cleaned: given})
     dates = dated.get(cleaned) or dated.get(_ALL) or {}
+    texts = {
+        "ref": clean_text(values.get("ref"), "lot reference", limit=128, required=False),
+        "note": clean_text(
+            values.get("note"), "lot note", limit=MAX_NOTE, required=False, multiline=True
+        ),
+    }
     conn.execute(
-        insert(lots).values(product_id=product.id, name=cleaned, created_at=now, **values, **dates)
+        insert(lots).values(product_id=product.id, name=cleaned, created_at=now, **texts, **dates)
     )
     return get_lot(conn, product, cleaned)
 

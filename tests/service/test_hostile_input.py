@@ -7,6 +7,7 @@ nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -143,4 +144,18 @@ def test_text_inputs_no_database_can_store_are_refused(shop: tuple, bad: str) ->
     refused(app, lambda: app.products.create(bad, "Name"), InvalidInput)
     refused(app, lambda: app.locations.create(f"WH/Stock/{bad}"), InvalidInput)
     refused(app, lambda: lotline.open(app.db.url.render_as_string(False), user=bad), InvalidInput)
+    refused(app, lambda: app.lots.create("PL", "N1", ref=bad), InvalidInput)
+    refused(app, lambda: app.lots.create("PL", "N1", note=bad), InvalidInput)
+    refused(app, lambda: app.products.update("PL", lot_prefix=bad), InvalidInput)
     assert app.check().ok
+
+
+def test_a_lot_takes_dates_as_dates_and_a_note_on_several_lines(shop: tuple) -> None:
+    app, _ = shop
+    for value in ("tomorrow", 10**30, 1.5):
+        error = refused(app, lambda v=value: app.lots.create("PL", "N1", use_date=v), InvalidInput)
+        assert error.details["field"] == "use date"
+    noted = app.lots.create(
+        "PL", "N1", note="line 1\nline 2", expiration_date=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    assert (noted.note, noted.expiration_date) == ("line 1\nline 2", datetime(2030, 1, 1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, timezone
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,12 +16,13 @@ from lotline.rules.inputs import (
     instances_of,
     items_of,
     mapping,
+    moment,
     name_list,
     one_of,
     record_id,
     whole_number,
 )
-from lotline.rules.text import as_text, described, lookup_text, plain_text
+from lotline.rules.text import as_text, clean_text, described, lookup_text, plain_text
 
 
 @given(st.integers(min_value=0, max_value=MAX_INT64))
@@ -125,3 +128,20 @@ def test_values_are_shown_without_failing_whatever_they_are() -> None:
     assert len(described(list(range(1000)))) <= 43
     assert as_text(3) == "3" and as_text("a\udc80") == "a\\udc80"
     assert as_text(10**5000) == "a number of 16610 bits"
+
+
+def test_a_moment_is_stored_as_naive_utc() -> None:
+    paris = timezone(timedelta(hours=1))
+    assert moment(datetime(2030, 1, 1, 1, tzinfo=paris), "date") == datetime(2030, 1, 1)
+    assert moment(datetime(2030, 1, 1, tzinfo=UTC), "date") == datetime(2030, 1, 1)
+    assert moment(date(2030, 1, 2), "date") == datetime(2030, 1, 2)
+    with pytest.raises(InvalidInput, match="The use date must be a date and time, not '2030'"):
+        moment("2030", "use date")
+
+
+def test_a_multiline_text_keeps_its_line_breaks_but_no_other_control_character() -> None:
+    assert clean_text(" a\r\nb\tc ", "note", limit=50, multiline=True) == "a\r\nb\tc"
+    with pytest.raises(InvalidInput, match="U\\+000A"):
+        clean_text("a\nb", "name", limit=50)
+    with pytest.raises(InvalidInput, match="U\\+0000"):
+        clean_text("a\n\x00", "note", limit=50, multiline=True)
