@@ -64,7 +64,7 @@ def _looks_like_gs1(text: str) -> bool:
     )
 
 
-def parse_barcode(data: str) -> Scan:
+def parse_barcode(data: object) -> Scan:
     """Read a scan: a GS1 barcode into its fields, anything else as a typed name.
 
     A GS1 scan gives ``is_gs1=True`` with ``gtin`` (14 digits, from AI 01, else
@@ -86,7 +86,7 @@ def parse_barcode(data: str) -> Scan:
         raise
 
 
-def _read(data: str) -> Scan:
+def _read(data: object) -> Scan:
     if not isinstance(data, str):
         raise InvalidBarcode(f"A scan is text, not {described(data)}. {_AGAIN}")
     text = data.strip()

@@ -104,6 +104,20 @@ def test_batch_production_checks_the_type_of_what_it_is_given(shop: tuple) -> No
     assert app.manufacturing.get(mo.name).state == "confirmed"
 
 
+def test_lines_whose_lots_are_given_with_the_wrong_types_are_refused(shop: tuple) -> None:
+    app, _ = shop
+    receipt = app.transfers.receipt
+    refused(app, lambda: receipt([{"product": "FS", "scans": 5}]), InvalidInput)
+    refused(app, lambda: receipt([{"product": "FS", "first": 10**5000, "count": 2}]), InvalidInput)
+    refused(app, lambda: receipt([{"product": "FS", "serials_text": 10**5000}]), InvalidInput)
+    refused(app, lambda: receipt([{"product": "PN", "quantity": 1, 10**5000: 1}]), InvalidInput)
+    refused(app, lambda: receipt([{"product": "PN", "quantity": 10**5000}]), InvalidQuantity)
+    with pytest.raises(InvalidInput, match="must be a list"):
+        app.trace.to_csv(5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="Item 1 of the recall rows must be a recall row"):
+        app.trace.to_csv(["a"])  # type: ignore[list-item]
+
+
 def test_a_database_url_with_a_nul_is_refused_as_unusable() -> None:
     with pytest.raises(DatabaseUnavailable, match="not a database URL"):
         lotline.open("sqlite:///\x00x.db")
