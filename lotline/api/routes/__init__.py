@@ -1,0 +1,20 @@
+"""The resources of /api/v1, one module per part of the facade."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from lotline.api.exact_json import ExactJSONRoute
+from lotline.api.problems import ERROR_RESPONSES
+from lotline.app import Lotline
+from lotline.services.keys import Keys
+
+
+def router(tag: str) -> APIRouter:
+    """A router whose bodies keep exact numbers and whose errors are documented."""
+    return APIRouter(route_class=ExactJSONRoute, responses=ERROR_RESPONSES, tags=[tag])
+
+
+def keys(app: Lotline) -> Keys:
+    """Ids to natural keys, read as the request's user."""
+    return Keys(app.db, app.user)
