@@ -14,9 +14,9 @@ from lotline.errors import LotlineError
 from lotline.services import ledger
 from lotline.services.base import utcnow
 from lotline.services.catalog import get_product
+from lotline.services.documents import create_operation
 from lotline.services.locations import get_location
 from lotline.services.lots import ensure_lots
-from lotline.services.documents import create_operation
 from lotline.services.sequences import next_document_name
 
 

@@ -18,9 +18,9 @@ from lotline.app import Lotline
 from lotline.services import ledger
 from lotline.services.base import utcnow
 from lotline.services.catalog import get_product
+from lotline.services.documents import DOCUMENT_PREFIXES, create_operation
 from lotline.services.locations import get_location
 from lotline.services.lots import ensure_lots
-from lotline.services.documents import DOCUMENT_PREFIXES, create_operation
 from lotline.services.sequences import next_document_name
 from lotline.store.schema import lot_links, operations
 

@@ -338,8 +338,7 @@ class IdempotencyKeys(Service):
                 "request_hash": request_hash,
                 "created_at": now,
             }
-            inserted = conn.execute(_insert_if_new(conn, values)).rowcount
-            if inserted:
+            if conn.execute(_insert_if_new(conn, values)).first() is not None:
                 return KeyClaim("new")
             row = (
                 conn.execute(
@@ -381,7 +380,8 @@ class IdempotencyKeys(Service):
 
 def _insert_if_new(conn: Connection, values: Mapping[str, Any]) -> Any:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(idempotency_keys).values(**values).on_conflict_do_nothing()
+    statement = dialect.insert(idempotency_keys).values(**values).on_conflict_do_nothing()
+    return statement.returning(idempotency_keys.c.id)
 
 
 def _claim_of(row: RowMapping, request_hash: str) -> KeyClaim:
