@@ -146,7 +146,7 @@ class BomNew(Body):
 class OrderNew(Body):
     product: Text
     quantity: QuantityIn
-    bom: int | None = None
+    bom: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class ProduceIn(Body):

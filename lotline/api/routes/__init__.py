@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from lotline.api.exact_json import ExactJSONRoute
 from lotline.api.problems import ERROR_RESPONSES
 from lotline.app import Lotline
 from lotline.services.keys import Keys
+
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The numeric id of the resource.")]
 
 
 def router(tag: str) -> APIRouter:

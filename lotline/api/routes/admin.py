@@ -13,7 +13,7 @@ from lotline.api.context import server_of
 from lotline.api.inputs import TokenNew, UserNew, UserPatch
 from lotline.api.jobs import progress_events
 from lotline.api.paging import Page, Pages, page
-from lotline.api.routes import router
+from lotline.api.routes import Id, router
 from lotline.api.views import CheckView, Health, JobView, NewToken, TokenView, UserView
 from lotline.app import Lotline
 from lotline.services.users import ApiToken, Job, UnknownJob, UnknownUser, User
@@ -40,7 +40,7 @@ def check(app: Admin) -> dict[str, Any]:
     }
 
 
-def _user_by_id(app: Lotline, user_id: int) -> User:
+def _user_by_id(app: Lotline, user_id: Id) -> User:
     for user in app.users.list():
         if user.id == user_id:
             return user
@@ -58,7 +58,7 @@ def add_user(body: UserNew, app: Admin) -> User:
 
 
 @routes.patch("/users/{user_id}", response_model=UserView)
-def set_role(user_id: int, body: UserPatch, app: Admin) -> User:
+def set_role(user_id: Id, body: UserPatch, app: Admin) -> User:
     return app.users.set_role(_user_by_id(app, user_id).name, body.role)
 
 
@@ -75,11 +75,11 @@ def create_token(body: TokenNew, app: Admin) -> dict[str, Any]:
 
 
 @routes.delete("/tokens/{token_id}", response_model=TokenView)
-def revoke_token(token_id: int, app: Admin) -> ApiToken:
+def revoke_token(token_id: Id, app: Admin) -> ApiToken:
     return app.users.revoke(token_id)
 
 
-def _job(request: Request, user: User, job_id: int) -> Job:
+def _job(request: Request, user: User, job_id: Id) -> Job:
     job = server_of(request).jobs(user.name).get(job_id)
     if job.user != user.name and not user.may("admin"):
         raise UnknownJob(f"There is no job {job_id}.", details={"job": job_id})
@@ -87,7 +87,7 @@ def _job(request: Request, user: User, job_id: int) -> Job:
 
 
 @routes.get("/jobs/{job_id}", response_model=JobView)
-def get_job(job_id: int, request: Request, user: CurrentUser) -> Job:
+def get_job(job_id: Id, request: Request, user: CurrentUser) -> Job:
     """A background job: its progress (done/total), then its result or error."""
     return _job(request, user, job_id)
 
@@ -97,7 +97,7 @@ def get_job(job_id: int, request: Request, user: CurrentUser) -> Job:
     response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Progress events"}},
 )
-def job_events(job_id: int, request: Request, user: CurrentUser) -> EventSourceResponse:
+def job_events(job_id: Id, request: Request, user: CurrentUser) -> EventSourceResponse:
     """The job's progress as server-sent events, ending with its final state."""
     _job(request, user, job_id)
     return EventSourceResponse(progress_events(server_of(request).jobs(user.name), job_id))

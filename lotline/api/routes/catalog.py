@@ -17,7 +17,7 @@ from lotline.api.inputs import (
     TrackingPut,
 )
 from lotline.api.paging import Page, Pages, page
-from lotline.api.routes import keys, router
+from lotline.api.routes import Id, keys, router
 from lotline.api.types import Text
 from lotline.api.views import (
     LocationView,
@@ -66,24 +66,24 @@ def create_product(body: ProductNew, app: Manager) -> Product:
 
 
 @routes.get("/products/{product_id}", response_model=ProductView)
-def get_product(product_id: int, app: Viewer) -> Product:
+def get_product(product_id: Id, app: Viewer) -> Product:
     return app.products.get(keys(app).product_code(product_id))
 
 
 @routes.patch("/products/{product_id}", response_model=ProductView)
-def patch_product(product_id: int, body: ProductOptions, app: Manager) -> Product:
+def patch_product(product_id: Id, body: ProductOptions, app: Manager) -> Product:
     return app.products.update(keys(app).product_code(product_id), **body.given())
 
 
 @routes.put("/products/{product_id}/tracking", response_model=TrackingChange)
-def put_tracking(product_id: int, body: TrackingPut, app: Manager) -> dict[str, object]:
+def put_tracking(product_id: Id, body: TrackingPut, app: Manager) -> dict[str, object]:
     code = keys(app).product_code(product_id)
     warnings = app.products.set_tracking(code, body.tracking)
     return {"product": app.products.get(code), "warnings": warnings}
 
 
 @routes.get("/products/{product_id}/next-serial", response_model=NameView)
-def next_serial(product_id: int, app: Viewer) -> dict[str, str]:
+def next_serial(product_id: Id, app: Viewer) -> dict[str, str]:
     return {"name": app.lots.next_serial(keys(app).product_code(product_id))}
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from lotline.api.auth import Operator, Viewer
 from lotline.api.inputs import LotNew
 from lotline.api.paging import Page, Pages, page
-from lotline.api.routes import keys, router
+from lotline.api.routes import Id, keys, router
 from lotline.api.types import Text
 from lotline.api.views import LotRowView, LotView, MoveLineView, QuantView, RecallRowView, TracePage
 from lotline.app import Lotline
@@ -53,18 +53,18 @@ def create_lot(body: LotNew, app: Operator) -> Lot:
 
 
 @routes.get("/lots/{lot_id}", response_model=LotView)
-def get_lot(lot_id: int, app: Viewer) -> Lot:
+def get_lot(lot_id: Id, app: Viewer) -> Lot:
     return app.lots.get(*keys(app).lot(lot_id))
 
 
 @routes.get("/lots/{lot_id}/locations", response_model=Page[QuantView])
-def lot_locations(lot_id: int, app: Viewer, paging: Pages) -> dict[str, Any]:
+def lot_locations(lot_id: Id, app: Viewer, paging: Pages) -> dict[str, Any]:
     found: list[Quant] = app.trace.locations(*keys(app).lot(lot_id))
     return page(found, paging)
 
 
 @routes.get("/lots/{lot_id}/history", response_model=Page[MoveLineView])
-def lot_history(lot_id: int, app: Viewer, paging: Pages) -> dict[str, Any]:
+def lot_history(lot_id: Id, app: Viewer, paging: Pages) -> dict[str, Any]:
     found: list[MoveLine] = app.trace.history(*keys(app).lot(lot_id))
     return page(found, paging)
 
@@ -88,13 +88,13 @@ def _trace_page(root: TraceNode, depth: int | None, paging: Any) -> dict[str, An
 
 
 @routes.get("/lots/{lot_id}/upstream", response_model=TracePage)
-def upstream(lot_id: int, app: Viewer, paging: Pages, depth: Depth = None) -> dict[str, Any]:
+def upstream(lot_id: Id, app: Viewer, paging: Pages, depth: Depth = None) -> dict[str, Any]:
     """What went into the lot: one page of its components, each with its own tree."""
     return _trace_page(app.trace.upstream(*keys(app).lot(lot_id)), depth, paging)
 
 
 @routes.get("/lots/{lot_id}/downstream", response_model=TracePage)
-def downstream(lot_id: int, app: Viewer, paging: Pages, depth: Depth = None) -> dict[str, Any]:
+def downstream(lot_id: Id, app: Viewer, paging: Pages, depth: Depth = None) -> dict[str, Any]:
     """What was made from the lot: one page of those lots, each with its own tree."""
     return _trace_page(app.trace.downstream(*keys(app).lot(lot_id)), depth, paging)
 
@@ -105,7 +105,7 @@ def downstream(lot_id: int, app: Viewer, paging: Pages, depth: Depth = None) -> 
     responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
 )
 def recall(
-    lot_id: int,
+    lot_id: Id,
     app: Viewer,
     paging: Pages,
     format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",

@@ -10,7 +10,7 @@ from lotline.api.auth import Manager, Operator, Viewer
 from lotline.api.inputs import BatchProduce, BomNew, ComponentLots, OrderLot, OrderNew, ProduceIn
 from lotline.api.jobs import ASYNC_RESPONSES, answer
 from lotline.api.paging import Page, Pages, page
-from lotline.api.routes import keys, router
+from lotline.api.routes import Id, keys, router
 from lotline.api.types import Text
 from lotline.api.views import BomView, LotView, OrderView
 from lotline.app import Lotline
@@ -21,7 +21,7 @@ routes = router("manufacturing")
 ORDERS = "/manufacturing-orders"
 
 
-def _name(app: Lotline, order_id: int) -> str:
+def _name(app: Lotline, order_id: Id) -> str:
     return keys(app).document_name(order_id, {"manufacturing"})
 
 
@@ -53,36 +53,36 @@ def create_order(body: OrderNew, app: Operator) -> ManufacturingOrder:
 
 
 @routes.get(ORDERS + "/{order_id}", response_model=OrderView)
-def get_order(order_id: int, app: Viewer) -> ManufacturingOrder:
+def get_order(order_id: Id, app: Viewer) -> ManufacturingOrder:
     return app.manufacturing.get(_name(app, order_id))
 
 
 @routes.post(ORDERS + "/{order_id}/confirm", response_model=OrderView)
-def confirm(order_id: int, app: Operator) -> ManufacturingOrder:
+def confirm(order_id: Id, app: Operator) -> ManufacturingOrder:
     return app.manufacturing.confirm(_name(app, order_id))
 
 
 @routes.post(ORDERS + "/{order_id}/cancel", response_model=OrderView)
-def cancel(order_id: int, app: Operator) -> ManufacturingOrder:
+def cancel(order_id: Id, app: Operator) -> ManufacturingOrder:
     return app.manufacturing.cancel(_name(app, order_id))
 
 
 @routes.post(ORDERS + "/{order_id}/produce-all", response_model=OrderView)
-def produce_all(order_id: int, app: Operator) -> ManufacturingOrder:
+def produce_all(order_id: Id, app: Operator) -> ManufacturingOrder:
     """Produce the whole order; several serial units answer 409 serials_required with the
     Batch Production proposal (first, count) in details."""
     return app.manufacturing.produce_all(_name(app, order_id))
 
 
 @routes.post(ORDERS + "/{order_id}/produce", response_model=OrderView)
-def produce(order_id: int, body: ProduceIn, app: Operator) -> ManufacturingOrder:
+def produce(order_id: Id, body: ProduceIn, app: Operator) -> ManufacturingOrder:
     return app.manufacturing.produce(_name(app, order_id), body.quantity)
 
 
 @routes.post(
     ORDERS + "/{order_id}/batch-produce", response_model=Page[OrderView], responses=ASYNC_RESPONSES
 )
-def batch_produce(order_id: int, body: BatchProduce, app: Operator, request: Request) -> Any:
+def batch_produce(order_id: Id, body: BatchProduce, app: Operator, request: Request) -> Any:
     """One order per serial; ``complete`` false prepares them (Prepare MO)."""
     name = _name(app, order_id)
 
@@ -94,12 +94,12 @@ def batch_produce(order_id: int, body: BatchProduce, app: Operator, request: Req
 
 
 @routes.put(ORDERS + "/{order_id}/component-lots", response_model=OrderView)
-def component_lots(order_id: int, body: ComponentLots, app: Operator) -> ManufacturingOrder:
+def component_lots(order_id: Id, body: ComponentLots, app: Operator) -> ManufacturingOrder:
     return app.manufacturing.set_component_lots(_name(app, order_id), body.component, body.lots)
 
 
 @routes.post(ORDERS + "/{order_id}/lot", response_model=LotView)
-def order_lot(order_id: int, body: OrderLot, app: Operator) -> Lot:
+def order_lot(order_id: Id, body: OrderLot, app: Operator) -> Lot:
     """The plus icon ({"generate": true}) or a named lot ({"name": ...}) for the order."""
     name = _name(app, order_id)
     if body.generate and body.name is None:
@@ -110,5 +110,5 @@ def order_lot(order_id: int, body: OrderLot, app: Operator) -> Lot:
 
 
 @routes.get(ORDERS + "/{order_id}/backorders", response_model=Page[OrderView])
-def backorders(order_id: int, app: Viewer, paging: Pages) -> dict[str, Any]:
+def backorders(order_id: Id, app: Viewer, paging: Pages) -> dict[str, Any]:
     return page(app.manufacturing.backorders(_name(app, order_id)), paging)

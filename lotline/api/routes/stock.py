@@ -9,7 +9,7 @@ from fastapi import Query
 from lotline.api.auth import Manager, Operator, Viewer
 from lotline.api.inputs import ApplyCounts, AssignLots, CountNew, QuantityAdjustment
 from lotline.api.paging import Page, Pages, page
-from lotline.api.routes import keys, router
+from lotline.api.routes import Id, keys, router
 from lotline.api.types import Text
 from lotline.api.views import (
     AdjustmentResult,
@@ -86,7 +86,7 @@ def assign_lots(body: AssignLots, app: Manager) -> Operation:
 
 
 @routes.post("/adjustments/{adjustment_id}/revert", response_model=DocumentView)
-def revert(adjustment_id: int, app: Manager) -> Operation:
+def revert(adjustment_id: Id, app: Manager) -> Operation:
     return app.adjustments.revert(keys(app).document_name(adjustment_id, {"adjustment"}))
 
 

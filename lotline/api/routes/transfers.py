@@ -10,7 +10,7 @@ from lotline.api.auth import Operator, Viewer
 from lotline.api.inputs import LineIn, ReturnIn, TransferNew, ValidateIn
 from lotline.api.jobs import ASYNC_RESPONSES, answer
 from lotline.api.paging import Page, Pages, page
-from lotline.api.routes import keys, router
+from lotline.api.routes import Id, keys, router
 from lotline.api.types import Text
 from lotline.api.views import DocumentView
 from lotline.app import Lotline
@@ -21,7 +21,7 @@ routes = router("transfers")
 TRANSFER_KINDS = frozenset({"receipt", "delivery", "internal"})
 
 
-def _name(app: Lotline, transfer_id: int) -> str:
+def _name(app: Lotline, transfer_id: Id) -> str:
     return keys(app).document_name(transfer_id, TRANSFER_KINDS)
 
 
@@ -71,12 +71,12 @@ def create_transfer(body: TransferNew, app: Operator, request: Request) -> Any:
 
 
 @routes.get("/transfers/{transfer_id}", response_model=DocumentView)
-def get_transfer(transfer_id: int, app: Viewer) -> Operation:
+def get_transfer(transfer_id: Id, app: Viewer) -> Operation:
     return app.transfers.get(_name(app, transfer_id))
 
 
 @routes.post("/transfers/{transfer_id}/reserve", response_model=DocumentView)
-def reserve(transfer_id: int, app: Operator) -> Operation:
+def reserve(transfer_id: Id, app: Operator) -> Operation:
     return app.transfers.reserve(_name(app, transfer_id))
 
 
@@ -84,7 +84,7 @@ def reserve(transfer_id: int, app: Operator) -> Operation:
     "/transfers/{transfer_id}/validate", response_model=DocumentView, responses=ASYNC_RESPONSES
 )
 def validate(
-    transfer_id: int, app: Operator, request: Request, body: ValidateIn | None = None
+    transfer_id: Id, app: Operator, request: Request, body: ValidateIn | None = None
 ) -> Any:
     """Post the detailed quantities; the rest goes to a backorder unless ``backorder`` is false."""
     name = _name(app, transfer_id)
@@ -95,16 +95,16 @@ def validate(
 
 
 @routes.post("/transfers/{transfer_id}/cancel", response_model=DocumentView)
-def cancel(transfer_id: int, app: Operator) -> Operation:
+def cancel(transfer_id: Id, app: Operator) -> Operation:
     return app.transfers.cancel(_name(app, transfer_id))
 
 
 @routes.post("/transfers/{transfer_id}/return", response_model=DocumentView, status_code=201)
-def return_of(transfer_id: int, app: Operator, body: ReturnIn | None = None) -> Operation:
+def return_of(transfer_id: Id, app: Operator, body: ReturnIn | None = None) -> Operation:
     lines = _lines(body.lines) if body and body.lines is not None else None
     return app.transfers.return_of(_name(app, transfer_id), lines)
 
 
 @routes.get("/transfers/{transfer_id}/backorders", response_model=Page[DocumentView])
-def backorders(transfer_id: int, app: Viewer, paging: Pages) -> dict[str, Any]:
+def backorders(transfer_id: Id, app: Viewer, paging: Pages) -> dict[str, Any]:
     return page(app.transfers.backorders(_name(app, transfer_id)), paging)
