@@ -30,6 +30,7 @@ def serve(
     if url:
         os.environ["LOTLINE_DB"] = url
     os.environ[RECOVERED_ENV] = "1"
+    say(f"Serving the API at http://{host}:{port}/api/v1 (docs at /api/v1/docs); Ctrl+C stops.")
     uvicorn.run(
         "lotline.api.server:app_from_environment",
         factory=True,

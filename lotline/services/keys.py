@@ -6,9 +6,10 @@ name; a URL names them by id. These read-only lookups turn one into the other.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, select
 
 from lotline.errors import UnknownLot, UnknownOperation, UnknownProduct
 from lotline.services.base import Service
@@ -47,23 +48,23 @@ class Keys(Service):
 
     def lot_ids(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Ids of (product code, lot name) pairs; unknown pairs are left out."""
-        wanted = list(dict.fromkeys(pairs))
+        names_of: dict[str, list[str]] = defaultdict(list)
+        for code, name in dict.fromkeys(pairs):
+            names_of[code].append(name)
 
         def work(conn: Connection) -> dict[tuple[str, str], int]:
             found: dict[tuple[str, str], int] = {}
-            for chunk in chunked(wanted):
-                condition = or_(
-                    *(and_(products.c.code == code, lots.c.name == name) for code, name in chunk)
-                )
-                rows = conn.execute(
-                    select(products.c.code, lots.c.name, lots.c.id)
-                    .join(products, products.c.id == lots.c.product_id)
-                    .where(condition)
-                )
-                found.update({(r.code, r.name): r.id for r in rows})
+            for code, names in names_of.items():
+                for chunk in chunked(names):
+                    rows = conn.execute(
+                        select(lots.c.name, lots.c.id)
+                        .join(products, products.c.id == lots.c.product_id)
+                        .where(products.c.code == code, lots.c.name.in_(chunk))
+                    )
+                    found.update({(code, r.name): r.id for r in rows})
             return found
 
-        return self._run(work) if wanted else {}
+        return self._run(work) if names_of else {}
 
     def document_name(self, document_id: int, kinds: Collection[str]) -> str:
         """The name of a document of one of ``kinds``, by id."""

@@ -96,3 +96,20 @@ def test_a_recall_answers_json_csv_and_xlsx(stocked: Api) -> None:
     assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None and sheet.max_row == len(rows) + 1
+
+
+def test_a_page_of_a_thousand_lots_names_each_by_id(api: Api) -> None:
+    api.ok("PATCH", "/settings", {"lots_and_serials": True})
+    api.ok("POST", "/products", {"code": "PIN", "name": "Pin", "tracking": "serial"}, 201)
+    receipt = api.ok(
+        "POST",
+        "/transfers",
+        {"kind": "receipt", "lines": [{"product": "PIN", "first": "P0001", "count": 1001}]},
+        201,
+    )
+    api.ok("POST", f"/transfers/{receipt['id']}/validate")
+    first = api.ok("GET", "/lots", params={"product": "PIN", "limit": 1000})
+    rest = api.ok("GET", "/lots", params={"product": "PIN", "cursor": first["next_cursor"]})
+    rows = first["items"] + rest["items"]
+    assert len(rows) == 1001 and len({r["id"] for r in rows}) == 1001
+    assert rest["items"][0]["lot"] == "P1001"
