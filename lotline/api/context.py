@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from lotline.app import Lotline
-from lotline.services.keys import Keys
 from lotline.services.users import IdempotencyKeys, Jobs, Users
 
 
@@ -23,10 +22,6 @@ class Server:
     @property
     def users(self) -> Users:
         return self.base.users
-
-    @property
-    def keys(self) -> Keys:
-        return Keys(self.base.db, self.base.user)
 
     @property
     def idempotency(self) -> IdempotencyKeys:
