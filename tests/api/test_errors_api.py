@@ -137,3 +137,9 @@ def test_text_no_database_can_store_is_422_not_500(api: Api) -> None:
     _problem(lone, 422, "invalid_input")
     _problem(api.get("/products", params={"cursor": "garbage!"}), 422, "invalid_input")
     _problem(api.get("/products", params={"limit": 1001}), 422, "invalid_input")
+
+
+def test_a_query_parameter_the_path_does_not_take_is_422(stocked: Api) -> None:
+    body = _problem(stocked.get("/stock", params={"prodcut": "WOOD"}), 422, "invalid_input")
+    assert body["details"] == {"unknown": ["prodcut"]}
+    assert stocked.get("/stock", params={"product": "WOOD", "limit": 5}).status_code == 200
