@@ -17,14 +17,15 @@ import pytest
 
 from tests.conftest import postgres_schema_url
 from tests.drills.crew import Crew
+from tests.drills.scale import scaled
 
-CREW_SIZE = 6
+CREW_SIZE = scaled(6, 8)
 _files = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
 def crew() -> Iterator[Crew]:
-    """Six worker processes (spawn), shared by every race of the session."""
+    """Six worker processes (eight in the long run; spawn), shared by every race of the session."""
     started = Crew(CREW_SIZE)
     try:
         yield started
@@ -32,15 +33,27 @@ def crew() -> Iterator[Crew]:
         started.close()
 
 
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str]:
+    """Makes the URL of a new empty database of a backend ("sqlite" or "postgresql")."""
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'drill{next(_files)}.db'}"
+        database = request.getfixturevalue("postgres_database")
+        if database is None:
+            pytest.skip("PostgreSQL leg skipped: no server (set LOTLINE_TEST_POSTGRES)")
+        return postgres_schema_url(database)
+
+    return make
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+def fresh_url(
+    request: pytest.FixtureRequest, new_database: Callable[[str], str]
+) -> Callable[[], str]:
     """Makes the URL of a new empty database on each call, once per backend."""
-    if request.param == "sqlite":
-        return lambda: f"sqlite:///{tmp_path / f'drill{next(_files)}.db'}"
-    database = request.getfixturevalue("postgres_database")
-    if database is None:
-        pytest.skip("PostgreSQL leg skipped: no server (set LOTLINE_TEST_POSTGRES)")
-    return lambda: postgres_schema_url(database)
+    return lambda: new_database(request.param)
 
 
 @pytest.fixture
