@@ -153,3 +153,12 @@ def violations_at(url: str) -> list[str]:
             return violations(conn)
     finally:
         engine.dispose()
+
+
+def snapshot(conn: Connection, tables: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per table: its row count and a checksum of all its rows, in plain SQL."""
+    taken = {}
+    for table in tables:
+        rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
+        taken[table] = (len(rows), hash(tuple(map(tuple, rows))))
+    return taken
