@@ -81,5 +81,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         return
     order = ("calls", "ok", "refused", "defects", "kills", "survived")
     for drill, counts in sorted(per_drill.items()):
-        shown = ", ".join(f"{k} {counts[k]}" for k in order if k in counts)
+        keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+        shown = ", ".join(f"{k} {counts[k]}" for k in keys)
         terminalreporter.write_line(f"drill {drill}: {shown}")
