@@ -64,6 +64,14 @@ def figures(record_property: Callable[[str, Any], None]) -> Iterator[Counter[str
     record_property("drill", dict(counts))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every drill, so that a quick run can leave them out with -m 'not drill'."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.drill)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     total: Counter[str] = Counter()
     per_drill: dict[str, Counter[str]] = {}

@@ -22,8 +22,8 @@ from tests.drills.scale import scaled
 
 SERIALS = scaled(20_000, 200_000)
 UNITS = scaled(1_000, 20_000)
-KILLS = scaled(2, 15)
-WINDOW = {"sqlite": scaled(2, 12), "postgresql": scaled(3, 30)}  # seconds after opening
+KILLS = scaled(2, 10)
+WINDOW = {"sqlite": scaled(1.5, 12.0), "postgresql": scaled(2.5, 30.0)}  # seconds after opening
 
 
 def _context() -> Any:
