@@ -8,13 +8,18 @@ from xdist workers) and are summed at the end of the run.
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
+import lotline
+from lotline.store.schema import metadata
 from tests.conftest import postgres_schema_url
 from tests.drills.crew import Crew
 from tests.drills.scale import scaled
@@ -33,27 +38,80 @@ def crew() -> Iterator[Crew]:
         started.close()
 
 
-@pytest.fixture
-def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str]:
-    """Makes the URL of a new empty database of a backend ("sqlite" or "postgresql")."""
+class Databases:
+    """Empty databases for the drills without waiting for migrations each time: SQLite
+    files are copies of one migrated file; PostgreSQL schemas are emptied and reused."""
 
-    def make(backend: str) -> str:
+    def __init__(self, folder: Path, request: pytest.FixtureRequest) -> None:
+        self.folder = folder
+        self.request = request
+        self.template: Path | None = None
+        self.idle: list[str] = []
+
+    def new(self, backend: str, *, reuse: bool = True) -> tuple[str, bool]:
+        """A URL, and whether it may be reused after the test. ``reuse`` False: a brand-new
+        database (never migrated, never handed out again)."""
         if backend == "sqlite":
-            return f"sqlite:///{tmp_path / f'drill{next(_files)}.db'}"
-        database = request.getfixturevalue("postgres_database")
+            target = self.folder / f"drill{next(_files)}.db"
+            if reuse:
+                shutil.copyfile(self._template(), target)
+            return f"sqlite:///{target}", False
+        database = self.request.getfixturevalue("postgres_database")
         if database is None:
             pytest.skip("PostgreSQL leg skipped: no server (set LOTLINE_TEST_POSTGRES)")
-        return postgres_schema_url(database)
+        if reuse and self.idle:
+            url = self.idle.pop()
+            empty(url)
+            return url, True
+        return postgres_schema_url(database), reuse
 
-    return make
+    def _template(self) -> Path:
+        if self.template is None:
+            self.template = self.folder / "template.db"
+            lotline.open(f"sqlite:///{self.template}").close()
+        return self.template
+
+
+def empty(url: str) -> None:
+    """Delete every row but the schema version (lotline.open puts the defaults back)."""
+    engine = create_engine(make_url(url))
+    try:
+        with engine.begin() as conn:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Databases:
+    return Databases(tmp_path_factory.mktemp("drills"), request)
+
+
+@pytest.fixture
+def new_database(databases: Databases) -> Iterator[Callable[..., str]]:
+    """Makes the URL of an empty database of a backend ("sqlite" or "postgresql");
+    ``reuse=False`` for a brand-new one."""
+    handed: list[str] = []
+
+    def make(backend: str, *, reuse: bool = True) -> str:
+        url, back = databases.new(backend, reuse=reuse)
+        if back:
+            handed.append(url)
+        return url
+
+    yield make
+    databases.idle.extend(handed)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh_url(
-    request: pytest.FixtureRequest, new_database: Callable[[str], str]
-) -> Callable[[], str]:
-    """Makes the URL of a new empty database on each call, once per backend."""
-    return lambda: new_database(request.param)
+    request: pytest.FixtureRequest, new_database: Callable[..., str]
+) -> Callable[..., str]:
+    """Makes the URL of an empty database on each call, once per backend."""
+    return lambda **options: new_database(request.param, **options)
 
 
 @pytest.fixture

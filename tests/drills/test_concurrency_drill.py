@@ -31,9 +31,9 @@ def tally(figures: Counter[str], outcomes: list[Outcome]) -> None:
 
 
 def test_six_processes_opening_one_empty_database_at_once_all_succeed(
-    crew: Crew, fresh_url: Callable[[], str], figures: Counter[str]
+    crew: Crew, fresh_url: Callable[..., str], figures: Counter[str]
 ) -> None:
-    url = fresh_url()
+    url = fresh_url(reuse=False)
     outcomes = crew.race(url, races.open_database, 6, open_first=False)
     tally(figures, outcomes)
     assert all(o.ok for o in outcomes), "\n".join(map(str, outcomes))
@@ -64,7 +64,7 @@ def test_the_same_call_at_the_same_instant_has_the_exact_expected_outcome(
     race: Race,
     backend: str,
     crew: Crew,
-    new_database: Callable[[str], str],
+    new_database: Callable[..., str],
     figures: Counter[str],
 ) -> None:
     for _ in range(ATTEMPTS):
@@ -86,7 +86,7 @@ MIX_WORKERS = {"sqlite": 4, "postgresql": CREW_SIZE}
 
 
 def test_a_random_mix_of_work_from_several_processes_keeps_every_invariant(
-    crew: Crew, fresh_url: Callable[[], str], figures: Counter[str]
+    crew: Crew, fresh_url: Callable[..., str], figures: Counter[str]
 ) -> None:
     url = fresh_url()
     with lotline.open(url, user="setup") as app:

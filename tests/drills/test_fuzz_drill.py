@@ -24,7 +24,7 @@ from tests.drills.facade_calls import AIMED_AT, CALLS, CATEGORIES, Call, setup
 from tests.drills.invariants import snapshot, violations
 from tests.drills.scale import scaled
 
-TABLES = [table.name for table in metadata.sorted_tables]
+TABLES = {table.name: [c.name for c in table.columns] for table in metadata.sorted_tables}
 EXAMPLES = scaled(60, 1500)
 
 
@@ -72,7 +72,7 @@ class Fuzzer:
 
 
 @pytest.fixture
-def fuzzer(fresh_url: Callable[[], str], figures: Counter[str]) -> Iterator[Fuzzer]:
+def fuzzer(fresh_url: Callable[..., str], figures: Counter[str]) -> Iterator[Fuzzer]:
     app = lotline.open(fresh_url(), user="fuzzer")
     setup(app)
     try:
@@ -222,7 +222,7 @@ class Shared:
     """One fuzz database per backend for the reproductions, set up again only after one
     of them changed it (which is the defect it reproduces)."""
 
-    def __init__(self, new_database: Callable[[str], str]) -> None:
+    def __init__(self, new_database: Callable[..., str]) -> None:
         self.new_database = new_database
         self.apps: dict[str, Lotline] = {}
 
@@ -279,7 +279,7 @@ def test_each_reproduction_of_the_issue_is_refused_and_changes_nothing(
     "(SQLite turns the vendor quant into a float; PostgreSQL: bigint out of range)",
 )
 def test_postings_that_would_take_a_quant_out_of_range_are_refused_and_sums_stay_exact(
-    fresh_url: Callable[[], str],
+    fresh_url: Callable[..., str],
 ) -> None:
     largest = Decimal("999999999999.999999")
     with lotline.open(fresh_url(), user="fuzzer") as app:

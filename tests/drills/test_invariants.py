@@ -14,7 +14,7 @@ from tests.drills.invariants import violations
 
 
 @pytest.fixture
-def app(fresh_url: Callable[[], str]) -> Iterator[Lotline]:
+def app(fresh_url: Callable[..., str]) -> Iterator[Lotline]:
     """PART (untracked) and SN (serial) in stock, a delivery of 5 PART reserved, a draft one."""
     opened = lotline.open(fresh_url(), user="tester")
     opened.products.create("PART", "Part")

@@ -87,9 +87,9 @@ def problems_at(url: str) -> list[str]:
 
 
 def test_kill_9_in_the_middle_of_large_documents_leaves_each_all_or_nothing(
-    fresh_url: Callable[[], str], figures: Counter[str]
+    fresh_url: Callable[..., str], figures: Counter[str]
 ) -> None:
-    url = fresh_url()
+    url = fresh_url(reuse=False)
     backend = "sqlite" if url.startswith("sqlite") else "postgresql"
     with lotline.open(url, user="setup") as app:
         kill_child.setup(app)

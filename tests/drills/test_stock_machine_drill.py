@@ -376,7 +376,7 @@ def run_machine(url_factory: Callable[[], str], lenient: bool, tally: Counter[st
 
 
 def test_stock_follows_the_model_through_random_sequences(
-    fresh_url: Callable[[], str], figures: Counter[str]
+    fresh_url: Callable[..., str], figures: Counter[str]
 ) -> None:
     run_machine(fresh_url, False, figures)
 
@@ -387,13 +387,13 @@ def test_stock_follows_the_model_through_random_sequences(
     "a component lot an earlier order used in part is refused as consumed",
 )
 def test_stock_follows_the_model_with_returns_across_a_switch_and_reused_lots(
-    fresh_url: Callable[[], str], figures: Counter[str]
+    fresh_url: Callable[..., str], figures: Counter[str]
 ) -> None:
     run_machine(fresh_url, True, figures)
 
 
 @pytest.fixture
-def app(fresh_url: Callable[[], str]) -> Any:
+def app(fresh_url: Callable[..., str]) -> Any:
     opened = lotline.open(fresh_url(), user="machine")
     yield opened
     opened.close()
