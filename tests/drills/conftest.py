@@ -1,4 +1,4 @@
-"""Fixtures of the drills: a crew of spawned processes, fresh databases, and the figures.
+"""Fixtures of the drills: a crew of worker processes, fresh databases, and the figures.
 
 Each drill records its figures (calls made, ok, refused, defects, kills survived)
 with ``record_property("drill", {...})``; they travel with the test report (also
@@ -30,7 +30,7 @@ _files = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def crew() -> Iterator[Crew]:
-    """Six worker processes (eight in the long run; spawn), shared by every race of the session."""
+    """Six worker processes (eight in the long run), shared by every race of the session."""
     started = Crew(CREW_SIZE)
     try:
         yield started

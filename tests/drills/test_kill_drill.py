@@ -4,7 +4,6 @@ document is all or nothing, the invariants hold, and the next child works on."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
 import signal
@@ -17,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 import lotline
 from tests.drills import kill_child
+from tests.drills.crew import context
 from tests.drills.invariants import done_documents_without_lines, violations
 from tests.drills.scale import scaled
 
@@ -24,13 +24,6 @@ SERIALS = scaled(20_000, 200_000)
 UNITS = scaled(1_000, 20_000)
 KILLS = scaled(2, 10)
 WINDOW = {"sqlite": scaled(1.5, 12.0), "postgresql": scaled(2.5, 30.0)}  # seconds after opening
-
-
-def _context() -> Any:
-    """Children forked from a server that has lotline imported already (fast to start)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["lotline", "tests.drills.kill_child"])
-    return context
 
 
 def half_documents(conn: Connection) -> list[Any]:
@@ -93,11 +86,11 @@ def test_kill_9_in_the_middle_of_large_documents_leaves_each_all_or_nothing(
     backend = "sqlite" if url.startswith("sqlite") else "postgresql"
     with lotline.open(url, user="setup") as app:
         kill_child.setup(app)
-    context = _context()
+    start = context()
     rng = random.Random(13)
     for run in range(KILLS):
-        started = context.Event()
-        child = context.Process(target=kill_child.work, args=(url, run, SERIALS, UNITS, 0, started))
+        started = start.Event()
+        child = start.Process(target=kill_child.work, args=(url, run, SERIALS, UNITS, 0, started))
         child.start()
         assert started.wait(120), "the child did not open the database"
         child.join(rng.uniform(0.05, WINDOW[backend]))
@@ -109,8 +102,8 @@ def test_kill_9_in_the_middle_of_large_documents_leaves_each_all_or_nothing(
         with lotline.open(url, user="checker") as app:
             assert app.check().ok
         figures["survived"] += 1
-    opened = context.Event()  # kept: a child unpickles it after start() drops its arguments
-    finisher = context.Process(target=kill_child.work, args=(url, KILLS, 100, 10, 1, opened))
+    opened = start.Event()  # kept: a child unpickles it after start() drops its arguments
+    finisher = start.Process(target=kill_child.work, args=(url, KILLS, 100, 10, 1, opened))
     finisher.start()
     finisher.join(300)
     assert finisher.exitcode == 0, "after the kills, a child could not work to the end"

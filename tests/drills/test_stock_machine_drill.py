@@ -350,7 +350,7 @@ class StockMachine(RuleBasedStateMachine):
             self.app.close()
 
 
-EXAMPLES = scaled(4, 100)
+EXAMPLES = scaled(4, 50)
 STEPS = scaled(15, 30)
 
 
