@@ -145,7 +145,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                 total.update(value)
     if not total:
         return
-    order = ("calls", "ok", "refused", "defects", "kills", "survived")
+    order = ("calls", "ok", "refused", "defects", "wrong outcomes", "kills", "survived", "steps")
     for drill, counts in sorted(per_drill.items()):
         keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
         shown = ", ".join(f"{k} {counts[k]}" for k in keys)

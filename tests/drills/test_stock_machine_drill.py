@@ -361,18 +361,22 @@ def run_machine(url_factory: Callable[[], str], lenient: bool, tally: Counter[st
         (StockMachine,),
         {"url_factory": staticmethod(url_factory), "lenient": lenient, "tally": tally},
     )
-    run_state_machine_as_test(
-        machine,
-        settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=STEPS,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=(Phase.explicit, Phase.generate),
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
+    try:
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=STEPS,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=(Phase.explicit, Phase.generate),
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    except BaseException:
+        tally["wrong outcomes"] += 1
+        raise
 
 
 def test_stock_follows_the_model_through_random_sequences(
