@@ -63,7 +63,7 @@ class SettingsService(Service):
     """app.settings: "Lots & Serial Numbers" and "Expiration Dates"."""
 
     def get(self) -> Settings:
-        return self._run(read_settings)
+        return self._read(read_settings)
 
     def update(
         self, *, lots_and_serials: bool | None = None, expiration_dates: bool | None = None
@@ -277,7 +277,7 @@ class Catalog(Service):
         return self._run(work)
 
     def get(self, code: ProductRef) -> Product:
-        return self._run(lambda conn: get_product(conn, code))
+        return self._read(lambda conn: get_product(conn, code))
 
     def get_by_gtin(self, gtin: str) -> Product:
         """The product whose GTIN a scanned barcode carries."""
@@ -293,14 +293,14 @@ class Catalog(Service):
                 )
             return product_from_row(found)
 
-        return self._run(work)
+        return self._read(work)
 
     def list(self) -> list[Product]:
         def work(conn: Connection) -> list[Product]:
             rows = conn.execute(select(products).order_by(products.c.code)).mappings()
             return [product_from_row(r) for r in rows]
 
-        return self._run(work)
+        return self._read(work)
 
     def update(self, product: ProductRef, **options: Any) -> Product:
         """Change a product's lot prefix, removal strategy or expiry settings."""

@@ -1,19 +1,28 @@
-"""Bring a database to the current schema with Alembic."""
+"""Bring a database to the current schema with Alembic.
+
+Alembic is loaded only when a migration has to run: ``is_current`` answers with
+one plain query, so opening an up-to-date database stays fast.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision in migrations/versions; a test keeps it equal to Alembic's head.
+HEAD = "0001"
+VERSION_TABLE = "alembic_version"
 
 
 def config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -22,16 +31,35 @@ def config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config()).get_current_head()
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_lotline(connection: Connection) -> bool:
+    """True when the database has been given lotline's schema (at any revision)."""
+    return inspect(connection).has_table(VERSION_TABLE)
+
+
+def is_current(connection: Connection) -> bool:
+    """True when the database is at ``HEAD``, without loading Alembic."""
+    if not is_lotline(connection):
+        return False
+    versions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+    return list(versions) == [HEAD]
 
 
 def upgrade(connection: Connection) -> bool:
     """Apply every missing migration on ``connection``; True when anything ran."""
     if current_revision(connection) == head_revision():
         return False
+    from alembic import command
+
     command.upgrade(config(connection), "head")
     return True
