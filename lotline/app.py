@@ -3,41 +3,69 @@
 from __future__ import annotations
 
 import getpass
+from importlib import import_module
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
 from lotline.models import CheckReport
-from lotline.services.adjustments import Adjustments
-from lotline.services.catalog import Catalog, SettingsService, ensure_settings
-from lotline.services.ledger import check
-from lotline.services.locations import DEFAULT_LOCATIONS, Locations, ensure_defaults
-from lotline.services.lots import LotsService
-from lotline.services.manufacturing import Manufacturing
-from lotline.services.stock import StockService
-from lotline.services.trace import Trace
-from lotline.services.transfers import Transfers
+from lotline.services.catalog import ensure_settings
+from lotline.services.locations import DEFAULT_LOCATIONS, ensure_defaults
 from lotline.store import engine as store_engine
 from lotline.store import migrate
 from lotline.store.engine import Database
 from lotline.store.schema import locations, settings
 
+if TYPE_CHECKING:
+    from lotline.services.adjustments import Adjustments
+    from lotline.services.catalog import Catalog, SettingsService
+    from lotline.services.locations import Locations
+    from lotline.services.lots import LotsService
+    from lotline.services.manufacturing import Manufacturing
+    from lotline.services.stock import StockService
+    from lotline.services.trace import Trace
+    from lotline.services.transfers import Transfers
+
+# Each capability and its class, built (its module loaded) on first use: a command that
+# reads the stock does not load manufacturing, and starts faster.
+CAPABILITIES = {
+    "settings": ("lotline.services.catalog", "SettingsService"),
+    "locations": ("lotline.services.locations", "Locations"),
+    "products": ("lotline.services.catalog", "Catalog"),
+    "lots": ("lotline.services.lots", "LotsService"),
+    "stock": ("lotline.services.stock", "StockService"),
+    "adjustments": ("lotline.services.adjustments", "Adjustments"),
+    "trace": ("lotline.services.trace", "Trace"),
+    "manufacturing": ("lotline.services.manufacturing", "Manufacturing"),
+    "transfers": ("lotline.services.transfers", "Transfers"),
+}
+
 
 class Lotline:
     """One database, seen through its capabilities (app.products, app.stock, ...)."""
 
+    settings: SettingsService
+    locations: Locations
+    products: Catalog
+    lots: LotsService
+    stock: StockService
+    adjustments: Adjustments
+    trace: Trace
+    manufacturing: Manufacturing
+    transfers: Transfers
+
     def __init__(self, db: Database, user: str) -> None:
         self.db = db
         self.user = user
-        self.settings = SettingsService(db, user)
-        self.locations = Locations(db, user)
-        self.products = Catalog(db, user)
-        self.lots = LotsService(db, user)
-        self.stock = StockService(db, user)
-        self.adjustments = Adjustments(db, user)
-        self.trace = Trace(db, user)
-        self.manufacturing = Manufacturing(db, user)
-        self.transfers = Transfers(db, user)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in CAPABILITIES:
+            raise AttributeError(f"'Lotline' object has no attribute {name!r}")
+        module, cls = CAPABILITIES[name]
+        capability = getattr(import_module(module), cls)(self.db, self.user)
+        setattr(self, name, capability)
+        return capability
 
     @property
     def url(self) -> str:
@@ -45,6 +73,8 @@ class Lotline:
 
     def check(self) -> CheckReport:
         """Rebuild every quant from the ledger and verify double entry."""
+        from lotline.services.ledger import check
+
         return self.db.read(check)
 
     def close(self) -> None:

@@ -1,19 +1,22 @@
 """The lotline command line: parse, call one facade function, render its result.
 
 Each command group lives in its own module and registers itself on ``app``.
+The modules import the library only inside their commands, so that ``--help``
+loads neither SQLAlchemy nor the services.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
-import lotline.cli.adjustments  # registers its commands
-import lotline.cli.lots
-import lotline.cli.trace
-import lotline.cli.transfers  # noqa: F401  (registers its commands)
-from lotline.cli import (
-    catalog,  # noqa: F401  (registers its commands)
-    manufacturing,  # noqa: F401  (registers its commands)
+from lotline.cli import (  # noqa: F401  (each registers its commands)
+    adjustments,
+    catalog,
+    lots,
+    manufacturing,
+    trace,
+    transfers,
 )
 from lotline.cli.common import app
 
@@ -25,3 +28,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`lotline lots list | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

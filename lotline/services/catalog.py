@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
-from biip.gtin import Gtin
 from sqlalchemy import Connection, RowMapping, and_, false, func, insert, or_, select, update
 
 from lotline.errors import (
@@ -168,6 +167,8 @@ def _check_text(value: object, what: str, limit: int) -> str:
 
 def normalize_gtin(value: str) -> str:
     """A GTIN-8/12/13/14 as the 14 digits a GS1 barcode carries, or InvalidInput."""
+    from biip.gtin import Gtin  # loaded on first use: it takes a tenth of a second
+
     try:
         return Gtin.parse(value.strip()).as_gtin_14()
     except Exception as exc:

@@ -12,7 +12,6 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
 from lotline.models import Lot, LotRow, Product, Scan
-from lotline.rules.barcodes import parse_barcode
 from lotline.rules.expiry import lot_dates
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import require_tracked
@@ -354,6 +353,8 @@ class LotsService(Service):
 
     def parse_barcode(self, data: str) -> Scan:
         """What a scanned GS1 barcode (or a typed name) means."""
+        from lotline.rules.barcodes import parse_barcode  # loads biip (GS1) on first use
+
         return parse_barcode(data)
 
     def get(self, product: ProductRef, name: str) -> Lot:
