@@ -7,7 +7,6 @@ loads neither SQLAlchemy nor the services.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from lotline.cli import (  # noqa: F401  (each registers its commands)
@@ -28,8 +27,3 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (`lotline lots list | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)

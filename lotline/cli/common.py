@@ -122,6 +122,15 @@ def say(message: str, *, to_stderr: bool = False) -> None:
     (err_console() if to_stderr else console()).print(message, markup=False, soft_wrap=True)
 
 
+def reader_gone() -> NoReturn:
+    """The pipe was closed (`lotline lots list | head`): stop quietly, as a success."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 

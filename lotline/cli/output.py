@@ -128,8 +128,21 @@ def write(
     title: str = "",
     out: TextIO | None = None,
 ) -> int:
-    """Write ``rows`` in the chosen format; returns how many rows were written."""
-    stream = out or sys.stdout
+    """Write ``rows`` in the chosen format; returns how many rows were written.
+
+    A reader that goes away (``| head``) ends the command quietly.
+    """
+    try:
+        return _write(rows, columns, how, title, out or sys.stdout)
+    except BrokenPipeError:
+        from lotline.cli.common import reader_gone
+
+        reader_gone()
+
+
+def _write(
+    rows: Iterable[R], columns: Sequence[Column[R]], how: Listing, title: str, stream: TextIO
+) -> int:
     limited: Iterable[R] = islice(rows, how.limit) if how.limit else rows
     if how.format is Format.json:
         return _write_json(limited, columns, stream)

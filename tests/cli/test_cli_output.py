@@ -171,3 +171,23 @@ def test_a_query_loads_no_manufacturing_nor_barcode_parser(db: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_reader_that_goes_away_ends_the_listing_quietly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    with lotline.open(url) as opened:
+        opened.products.create("SN", "Serial", "serial")
+        opened.transfers.receive(
+            [{"product": "SN", "quantity": 5000, "first": "S0001", "count": 5000}]
+        )
+    for format in ("table", "csv"):
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "lotline", "--db", url, "lots", "list", "--format", format],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert reader.stdout is not None and reader.stderr is not None
+        reader.stdout.readline()
+        reader.stdout.close()
+        assert reader.wait() == 0
+        assert reader.stderr.read() == b""
