@@ -87,9 +87,10 @@ def _line(
 def _size(quantity: str, count: int | None) -> Decimal:
     """How many units a command handles, as far as it is known before it runs."""
     try:
-        return Decimal(count if count is not None else quantity)
+        units = Decimal(count if count is not None else quantity)
     except ArithmeticError:
         return Decimal(0)
+    return units if units.is_finite() else Decimal(0)
 
 
 def _lots_text(lots: dict[str, Decimal], tracking_serial: bool) -> str:

@@ -54,6 +54,16 @@ def test_a_refused_receipt_leaves_no_document_however_often_it_is_retried(db: st
     assert documents(db) == before
 
 
+def test_bad_quantities_are_refused_without_a_traceback(db: str) -> None:
+    before = documents(db)
+    for quantity in ("NaN", "1e400", "-5", "sNaN", "abc"):
+        code, out = cli(db, "receive", "WOOD", quantity, "--lot", "N")
+        assert code == 2, out
+        code, out = cli(db, "deliver", "WOOD", quantity)
+        assert code == 2, out
+    assert documents(db) == before
+
+
 def test_a_refused_delivery_leaves_no_draft(db: str) -> None:
     before = documents(db)
     code, out = cli(db, "deliver", "CHAIR", "1", "--serials", "SN404")
