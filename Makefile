@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO_DB := demo.db
 
-.PHONY: install run test lint unit bench clean
+.PHONY: install run test lint unit bench clean drill
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: install
 TEST_WORKERS ?= auto
 test: lint
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+## make drill: the reliability drills of tests/drills run long (minutes): more processes,
+## calls, kills and random sequences than in make test (LOTLINE_DRILL=long)
+DRILL_WORKERS ?= 2
+drill: install
+	LOTLINE_DRILL=long $(BIN)/pytest -n $(DRILL_WORKERS) tests/drills
 
 bench: install
 	$(BIN)/python bench/workload.py --table --n 1000 --n 10000

@@ -176,6 +176,12 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+class PartialTransfer(Conflict):
+    """A transfer that can be done only in part, without a choice about the rest."""
+
+    code = "partial_transfer"
+
+
 class SerialsRequired(LotlineError):
     """A serial-tracked order of several units needs one serial per unit.
 
@@ -205,6 +211,24 @@ class DatabaseUnavailable(DatabaseError):
     code = "database_unavailable"
 
 
+class DatabaseNotFound(DatabaseUnavailable):
+    """No database where one was expected (a missing or empty file), and none was created."""
+
+    code = "database_not_found"
+
+
+class DatabaseBusy(DatabaseError):
+    """Another program held the write lock for longer than the wait allowed."""
+
+    code = "database_busy"
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The database can be read but not written (file permissions, a read-only server)."""
+
+    code = "database_read_only"
+
+
 class ConcurrentUpdate(DatabaseError):
     """Another transaction changed the same stock at the same time; try again."""
 
@@ -232,3 +256,30 @@ class UnknownCount(NotFound):
     """A count that is not pending (already applied or cleared)."""
 
     code = "unknown_count"
+
+
+# --- users, tokens and jobs of the server ------------------------------------------
+
+
+class UnknownUser(NotFound):
+    """A user name that does not exist."""
+
+    code = "unknown_user"
+
+
+class UnknownToken(NotFound):
+    """An API token id that does not exist."""
+
+    code = "unknown_token"
+
+
+class DuplicateUser(Conflict):
+    """A user name that is already taken."""
+
+    code = "duplicate_user"
+
+
+class UnknownJob(NotFound):
+    """A background job id that does not exist (or belongs to another user)."""
+
+    code = "unknown_job"

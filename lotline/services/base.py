@@ -28,4 +28,9 @@ class Service:
         self.user = required_text(user, "user name", limit=MAX_USER_NAME)
 
     def _run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction."""
         return self.db.run(work)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work``, which writes nothing, in one transaction that never waits for a writer."""
+        return self.db.read(work)

@@ -44,6 +44,10 @@ BASES: dict[type[LotlineError], tuple[type[Exception], ...]] = {
     errors.UnknownLot: (errors.NotFound, LookupError),
     errors.UnknownOperation: (errors.NotFound, LookupError),
     errors.UnknownCount: (errors.NotFound, LookupError),
+    errors.UnknownUser: (errors.NotFound, LookupError),
+    errors.UnknownToken: (errors.NotFound, LookupError),
+    errors.UnknownJob: (errors.NotFound, LookupError),
+    errors.DuplicateUser: (errors.Conflict,),
     errors.Conflict: (LotlineError,),
     errors.DuplicateProduct: (errors.Conflict,),
     errors.DuplicateLocation: (errors.Conflict,),
@@ -53,10 +57,14 @@ BASES: dict[type[LotlineError], tuple[type[Exception], ...]] = {
     errors.SettingRequired: (errors.Conflict,),
     errors.InvalidState: (errors.Conflict,),
     errors.OutdatedCount: (errors.Conflict,),
+    errors.PartialTransfer: (errors.Conflict,),
     errors.SerialsRequired: (LotlineError,),
     errors.DatabaseError: (LotlineError,),
     errors.DatabaseUnavailable: (errors.DatabaseError,),
     errors.ConcurrentUpdate: (errors.DatabaseError,),
+    errors.DatabaseNotFound: (errors.DatabaseUnavailable, errors.DatabaseError),
+    errors.DatabaseBusy: (errors.DatabaseError,),
+    errors.DatabaseReadOnly: (errors.DatabaseError,),
 }
 
 # The HTTP status of each family, most specific first (docs/errors.md).
