@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from lotline.models import CheckReport
+from lotline.rules.text import required_text
+from lotline.services.base import MAX_USER_NAME
 from lotline.services.catalog import ensure_settings
 from lotline.services.locations import DEFAULT_LOCATIONS, ensure_defaults
 from lotline.store import engine as store_engine
@@ -118,6 +120,7 @@ def open(url: str | None = None, *, user: str | None = None, create: bool = True
     does not exist or is empty, a server database without lotline's tables) is
     created, unless ``create`` is False: then DatabaseNotFound names where it looked.
     """
+    who = required_text(user or _default_user(), "user name", limit=MAX_USER_NAME)
     parsed = store_engine.normalize_url(url)
     if not create:
         store_engine.require_existing(parsed)
@@ -129,7 +132,7 @@ def open(url: str | None = None, *, user: str | None = None, create: bool = True
             db.dispose()
             raise store_engine.no_lotline_data(parsed)
         db.run(_prepare)
-    return Lotline(db, user or _default_user())
+    return Lotline(db, who)
 
 
 def _default_user() -> str:

@@ -27,8 +27,9 @@ from lotline.errors import (
     UnknownToken,
     UnknownUser,
 )
-from lotline.rules.text import required_text
-from lotline.services.base import Service, utcnow
+from lotline.rules.inputs import record_id
+from lotline.rules.text import as_text, described, lookup_text, required_text
+from lotline.services.base import MAX_USER_NAME, Service, utcnow
 from lotline.store.schema import api_tokens, idempotency_keys, jobs, users
 
 Role = Literal["viewer", "operator", "manager", "admin"]
@@ -94,15 +95,17 @@ class Job:
 
 
 def check_role(role: object) -> Role:
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLES:
         raise InvalidInput(
-            f"The role {role!r} is unknown; use one of {', '.join(ROLES)}.",
-            details={"role": str(role)},
+            f"The role {described(role)} is unknown; use one of {', '.join(ROLES)}.",
+            details={"role": as_text(role)},
         )
     return role
 
 
 def token_hash(secret: str) -> str:
+    if not isinstance(secret, str):
+        raise UnknownToken("There is no such API token.")
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -122,7 +125,13 @@ def _user(row: RowMapping) -> User:
     )
 
 
+def user_name(name: object) -> str:
+    """A user name as lookups compare it (the text rule's lookup variant)."""
+    return lookup_text(name, "user", limit=MAX_USER_NAME, error=UnknownUser, key="user")
+
+
 def user_row(conn: Connection, name: str) -> RowMapping:
+    name = user_name(name)
     row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
     if row is None:
         raise UnknownUser(f"There is no user {name!r}.", details={"user": name})
@@ -187,10 +196,11 @@ class Users(Service):
 
     def check_password(self, name: str, password: str) -> User | None:
         """The user when ``password`` is theirs, else None."""
-        row = self._run(
-            lambda conn: conn.execute(select(users).where(users.c.name == name)).mappings().first()
-        )
-        if row is None or row["password_hash"] is None:
+        try:
+            row: RowMapping | None = self._run(lambda conn: user_row(conn, name))
+        except UnknownUser:
+            row = None
+        if row is None or row["password_hash"] is None or not isinstance(password, str):
             return None
         return _user(row) if _hasher().verify(password, row["password_hash"]) else None
 
@@ -259,6 +269,8 @@ class Users(Service):
 
     def authenticate(self, secret: str) -> User | None:
         """The user of a valid, unrevoked token, or None."""
+        if not isinstance(secret, str):
+            return None
 
         def work(conn: Connection) -> User | None:
             row = (
@@ -290,6 +302,7 @@ def _token(row: RowMapping) -> ApiToken:
 
 
 def _token_by_id(conn: Connection, token_id: int) -> ApiToken:
+    token_id = record_id(token_id, "token id")
     row = (
         conn.execute(
             select(api_tokens, users.c.name.label("user_name"))
@@ -468,6 +481,7 @@ class Jobs(Service):
 
 
 def _job_by_id(conn: Connection, job_id: int) -> Job:
+    job_id = record_id(job_id, "job id")
     row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
     if row is None:
         raise UnknownJob(f"There is no job {job_id}.", details={"job": job_id})

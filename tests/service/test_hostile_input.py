@@ -24,6 +24,8 @@ from lotline.errors import (
     UnknownLocation,
     UnknownOperation,
     UnknownProduct,
+    UnknownToken,
+    UnknownUser,
 )
 from lotline.models import ManufacturingOrder
 from lotline.store.schema import metadata
@@ -142,7 +144,20 @@ def test_lookups_of_text_no_database_can_store_are_refused_before_it(shop: tuple
     refused(app, lambda: app.transfers.list(state=bad), InvalidInput)
     refused(app, lambda: app.manufacturing.cancel(bad), UnknownOperation)
     refused(app, lambda: app.transfers.receipt([{"product": bad, "quantity": 1}]), UnknownProduct)
+    refused(app, lambda: app.users.get(bad), UnknownUser)
+    refused(app, lambda: app.users.token(bad), UnknownUser)
+    assert app.users.check_password(bad, "secret") is None
     assert app.manufacturing.get(mo.name).state == "confirmed"
+
+
+def test_users_and_tokens_check_what_they_are_given(shop: tuple) -> None:
+    app, _ = shop
+    app.users.add("ann", "viewer")
+    refused(app, lambda: app.users.revoke(2**63), InvalidInput)
+    refused(app, lambda: app.users.set_role("ann", 10**5000), InvalidInput)
+    refused(app, lambda: app.users.find_token(5), UnknownToken)  # type: ignore[arg-type]
+    assert app.users.authenticate(5) is None  # type: ignore[arg-type]
+    assert app.users.check_password("ann", 5) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("bad", [NUL, SURROGATE])
