@@ -59,6 +59,12 @@ class InvalidQuantity(InvalidInput):
     code = "invalid_quantity"
 
 
+class QuantityOutOfRange(InvalidQuantity):
+    """A posting that would take a quant beyond what the database can hold."""
+
+    code = "quantity_out_of_range"
+
+
 class InvalidLotName(InvalidInput):
     """A lot or serial number name that cannot be stored."""
 

@@ -146,7 +146,7 @@ class Operation:
 class CheckDifference:
     """One disagreement found by ``lotline check``."""
 
-    kind: Literal["quant", "balance"]
+    kind: Literal["quant", "balance", "reserved"]
     product: str
     location: str | None
     lot: str | None
@@ -160,6 +160,11 @@ class CheckDifference:
                 f"(sum over all locations is {self.recorded}, expected 0)"
             )
         lot = f" lot {self.lot}" if self.lot else ""
+        if self.kind == "reserved":
+            return (
+                f"product {self.product}{lot} at {self.location}: quant reserves "
+                f"{self.recorded}, open documents hold {self.expected}"
+            )
         return (
             f"product {self.product}{lot} at {self.location}: quant says {self.recorded}, "
             f"the ledger says {self.expected}"

@@ -41,6 +41,7 @@ from biip.symbology import GS1Symbology, SymbologyIdentifier
 from lotline.errors import InvalidBarcode, InvalidLotName
 from lotline.models import Scan
 from lotline.rules.naming import validate_lot_name
+from lotline.rules.text import as_text, described
 
 GS = "\x1d"
 _CONFIG = ParseConfig(separator_chars=(GS,))
@@ -63,7 +64,7 @@ def _looks_like_gs1(text: str) -> bool:
     )
 
 
-def parse_barcode(data: str) -> Scan:
+def parse_barcode(data: object) -> Scan:
     """Read a scan: a GS1 barcode into its fields, anything else as a typed name.
 
     A GS1 scan gives ``is_gs1=True`` with ``gtin`` (14 digits, from AI 01, else
@@ -81,13 +82,13 @@ def parse_barcode(data: str) -> Scan:
     try:
         return _read(data)
     except (InvalidBarcode, InvalidLotName) as exc:
-        exc.details.setdefault("barcode", data if isinstance(data, str) else repr(data))
+        exc.details.setdefault("barcode", as_text(data))
         raise
 
 
-def _read(data: str) -> Scan:
+def _read(data: object) -> Scan:
     if not isinstance(data, str):
-        raise InvalidBarcode(f"A scan is text, not {data!r}. {_AGAIN}")
+        raise InvalidBarcode(f"A scan is text, not {described(data)}. {_AGAIN}")
     text = data.strip()
     if not text:
         raise InvalidBarcode(f"The scan is empty. {_AGAIN}")

@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from lotline.errors import InvalidInput, InvalidLotName, InvalidQuantity, describe_quantity
 from lotline.models import Product
+from lotline.rules.inputs import name_list, whole_number
 from lotline.rules.naming import validate_lot_name
 from lotline.rules.production import consumed_message
 from lotline.rules.quantities import positive_quantity
+from lotline.rules.text import plain_text
 
 NamedLots = list[tuple[str, Decimal | None]]
 """Lot names of one component on one line, with their quantity (None: the unit's share)."""
@@ -43,6 +45,12 @@ class SerialsGiven:
     text: str | None = None
 
     def __post_init__(self) -> None:
+        if self.count is not None:
+            whole_number(self.count, "number of serial numbers", minimum=1, error=InvalidQuantity)
+        if self.names is not None:
+            object.__setattr__(self, "names", name_list(self.names, "serial numbers"))
+        if self.text is not None:
+            plain_text(self.text, "list of serial numbers")
         series = self.first is not None or self.count is not None
         if series + (self.names is not None) + (self.text is not None) > 1:
             raise InvalidInput(

@@ -25,6 +25,7 @@ from lotline.errors import (
 )
 from lotline.rules.naming import validate_lot_name
 from lotline.rules.quantities import ONE, positive_quantity
+from lotline.rules.text import described
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COLUMN_SEPARATORS = ("\t", ";", ",")
@@ -59,7 +60,7 @@ def parse_list(text: str, *, serial: bool = False) -> list[Entry]:
     """
     if not isinstance(text, str):
         raise InvalidInput(
-            f"A list of lots/serial numbers must be text, one per line, not {text!r}.",
+            f"A list of lots/serial numbers must be text, one per line, not {described(text)}.",
             details={"field": "list"},
         )
     return _validated(

@@ -22,6 +22,7 @@ from lotline.errors import InvalidInput, InvalidQuantity, MissingLot, describe_q
 from lotline.models import Product
 from lotline.rules.naming import validate_lot_name
 from lotline.rules.quantities import QuantityInput, positive_quantity
+from lotline.rules.text import as_text, described
 
 LotsInput = Mapping[str, QuantityInput] | Sequence[Any]
 """``{lot: quantity}`` or ``[serial, ...]`` (items may be ``(name, quantity)`` pairs)."""
@@ -89,13 +90,13 @@ def _bare_quantity(product: Product, given: Any, allowed: bool) -> tuple[str | N
         )
         raise MissingLot(
             f"Product {product.code} is tracked by {product.tracking}: give {wanted}, "
-            f"not {given!r}.",
+            f"not {described(given)}.",
             details={"product": product.code, "tracking": product.tracking},
         )
     if not allowed:
         raise InvalidInput(
             f"Lots of {product.code} are given as {{name: quantity}} or [serial, ...], "
-            f"not {given!r}.",
+            f"not {described(given)}.",
             details={"product": product.code},
         )
     return None, positive_quantity(given, what=f"quantity of {product.code}")
@@ -119,8 +120,8 @@ def _pairs(product: Product, given: object) -> list[tuple[Any, Any]]:
         else:
             raise InvalidInput(
                 f"Product {product.code} is tracked by lot: give each lot with its "
-                f"quantity, e.g. {{{item!r}: 10}}.",
-                details={"product": product.code, "lot": str(item)},
+                f"quantity, e.g. {{{described(item)}: 10}}.",
+                details={"product": product.code, "lot": as_text(item)},
             )
     return pairs
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from lotline.errors import InvalidInput, InvalidLotName, InvalidQuantity
-from lotline.rules.text import required_text
+from lotline.rules.text import as_text, described, required_text
 
 MAX_LOT_NAME = 128
 
@@ -54,8 +54,8 @@ def _series_count(count: object) -> int:
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SERIES:
         raise InvalidQuantity(
             f"The number of lot/serial names to generate must be a whole number from 1 to "
-            f"{MAX_SERIES:,}, not {count!r}.",
-            details={"field": "count", "value": str(count), "limit": MAX_SERIES},
+            f"{MAX_SERIES:,}, not {described(count)}.",
+            details={"field": "count", "value": as_text(count), "limit": MAX_SERIES},
         )
     return count
 
@@ -105,7 +105,7 @@ def default_first_serial(prefix: str | None, number: int = 1) -> str:
     """
     if not isinstance(number, int) or isinstance(number, bool) or number < 0:
         raise InvalidInput(
-            f"A series number must be a whole number of 0 or more, not {number!r}.",
+            f"A series number must be a whole number of 0 or more, not {described(number)}.",
             details={"field": "number", "value": str(number)},
         )
     return validate_lot_name(f"{prefix or ''}{number:0{DEFAULT_WIDTH}d}")

@@ -92,10 +92,15 @@ def refusal(kind: str, action: str, name: str, state: str, *, changed: bool = Fa
     if state in step.sources:
         return None
     if changed:
-        return f"{name} was just changed by another user: it is now {state}."
+        return changed_by_another_user(name, state)
     allowed = " or ".join(s for s in STATES if s in step.sources)
     why = _WHY.get(state, f"only a {allowed} document can be changed this way")
     return f"Cannot {step.verb} {name}: it is {state}, and {why}."
+
+
+def changed_by_another_user(name: str, state: str) -> str:
+    """The refusal of an action on a document another user changed since it was read."""
+    return f"{name} was just changed by another user: it is now {state}."
 
 
 def may_end_in(kind: str, action: str, state: str) -> bool:

@@ -8,9 +8,11 @@ from typing import TypeVar
 
 from sqlalchemy import Connection
 
+from lotline.rules.text import required_text
 from lotline.store.engine import Database
 
 T = TypeVar("T")
+MAX_USER_NAME = 128
 
 
 def utcnow() -> datetime:
@@ -23,7 +25,7 @@ class Service:
 
     def __init__(self, db: Database, user: str) -> None:
         self.db = db
-        self.user = user
+        self.user = required_text(user, "user name", limit=MAX_USER_NAME)
 
     def _run(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one write transaction."""

@@ -19,7 +19,8 @@ from lotline.errors import (
     describe_quantity,
 )
 from lotline.models import TRACKINGS, Product, Settings, Tracking
-from lotline.rules.text import required_text
+from lotline.rules.inputs import MAX_DAYS, flag, one_of, whole_number
+from lotline.rules.text import as_text, described, lookup_text, required_text
 from lotline.services.base import Service, utcnow
 from lotline.services.untracked_stock import untracked_quants
 from lotline.store.schema import locations, lots, products, quants, settings
@@ -27,6 +28,7 @@ from lotline.store.schema import locations, lots, products, quants, settings
 ProductRef = Product | str
 
 LOTS_SETTING = "Lots & Serial Numbers"
+MAX_CODE = 64
 
 
 # --- settings -----------------------------------------------------------------
@@ -68,6 +70,10 @@ class SettingsService(Service):
         self, *, lots_and_serials: bool | None = None, expiration_dates: bool | None = None
     ) -> Settings:
         """Turn settings on or off; lots cannot be turned off while products use them."""
+        if lots_and_serials is not None:
+            lots_and_serials = flag(lots_and_serials, "lots and serial numbers")
+        if expiration_dates is not None:
+            expiration_dates = flag(expiration_dates, "expiration dates")
 
         def work(conn: Connection) -> Settings:
             values: dict[str, bool] = {}
@@ -129,18 +135,19 @@ def product_from_row(row: RowMapping | Mapping[str, Any]) -> Product:
 
 def get_product(conn: Connection, ref: ProductRef) -> Product:
     """The product named by ``ref`` (a Product or its code), or UnknownProduct."""
-    code = ref.code if isinstance(ref, Product) else ref
-    if not isinstance(code, str):
-        raise UnknownProduct(
-            f"A product is given by its code, not {code!r}.", details={"product": repr(code)}
-        )
-    row = conn.execute(select(products).where(products.c.code == code.strip())).mappings().first()
+    code = product_code(ref.code if isinstance(ref, Product) else ref)
+    row = conn.execute(select(products).where(products.c.code == code)).mappings().first()
     if row is None:
         raise UnknownProduct(
             f"There is no product with code {code!r}. Check the code, or create the product first.",
-            details={"product": code.strip()},
+            details={"product": code},
         )
     return product_from_row(row)
+
+
+def product_code(value: object) -> str:
+    """A product code as lookups compare it (the text rule's lookup variant)."""
+    return lookup_text(value, "product code", limit=MAX_CODE, error=UnknownProduct, key="product")
 
 
 def products_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, Product]:
@@ -154,9 +161,9 @@ def products_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, Product]:
 def check_tracking(tracking: object) -> Tracking:
     if tracking not in TRACKINGS:
         raise InvalidTracking(
-            f"Tracking {tracking!r} is not one of none, lot, serial; "
+            f"Tracking {described(tracking)} is not one of none, lot, serial; "
             "use 'lot' for batches and 'serial' for unique serial numbers.",
-            details={"field": "tracking", "value": str(tracking)},
+            details={"field": "tracking", "value": as_text(tracking)},
         )
     return tracking
 
@@ -173,10 +180,12 @@ def normalize_gtin(value: str) -> str:
         return Gtin.parse(value.strip()).as_gtin_14()
     except Exception as exc:
         raise InvalidInput(
-            f"The GTIN {value!r} is not valid: {exc}", details={"field": "gtin", "value": value}
+            f"The GTIN {described(value)} is not valid: {exc}",
+            details={"field": "gtin", "value": as_text(value)},
         ) from None
 
 
+REMOVAL_STRATEGIES = ("fifo", "fefo", "lifo")
 PRODUCT_OPTIONS = {
     "lot_prefix",
     "removal_strategy",
@@ -199,19 +208,16 @@ def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
     values = dict(options)
     if values.get("lot_prefix") is not None:
         values["lot_prefix"] = _check_text(values["lot_prefix"], "lot prefix", 64)
-    strategy = values.get("removal_strategy")
-    if strategy is not None and strategy not in ("fifo", "fefo", "lifo"):
-        raise InvalidInput(
-            f"Removal strategy {strategy!r} is not one of fifo, fefo, lifo.",
-            details={"field": "removal_strategy", "value": str(strategy)},
+    if values.get("removal_strategy") is not None:
+        values["removal_strategy"] = one_of(
+            values["removal_strategy"], REMOVAL_STRATEGIES, "removal strategy"
         )
+    if values.get("use_expiration_date") is not None:
+        values["use_expiration_date"] = flag(values["use_expiration_date"], "use expiration date")
     for key in ("expiration_days", "use_days", "removal_days", "alert_days"):
-        days = values.get(key)
-        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
-            raise InvalidInput(
-                f"The {key.replace('_', ' ')} must be a whole number of days, 0 or more, "
-                f"not {days!r}.",
-                details={"field": key, "value": str(days)},
+        if values.get(key) is not None:
+            values[key] = whole_number(
+                values[key], key.replace("_", " "), field=key, maximum=MAX_DAYS
             )
     return values
 
@@ -240,7 +246,7 @@ class Catalog(Service):
     ) -> Product:
         """Create a product; tracking is none, lot or serial."""
         values = {
-            "code": _check_text(code, "code", 64),
+            "code": _check_text(code, "code", MAX_CODE),
             "name": _check_text(name, "name", 256),
             "unit": _check_text(unit, "unit", 32),
             "tracking": check_tracking(tracking),

@@ -23,6 +23,8 @@ from sqlalchemy.orm import aliased
 from lotline.errors import InvalidState, UnknownOperation
 from lotline.models import Operation, OperationLine
 from lotline.rules import states
+from lotline.rules.inputs import record_id
+from lotline.rules.text import described, lookup_text
 from lotline.store.schema import (
     locations,
     lots,
@@ -34,6 +36,7 @@ from lotline.store.schema import (
 )
 
 OperationRef = Operation | str
+MAX_DOCUMENT_NAME = 64
 
 DOCUMENT_PREFIXES = {
     "receipt": "WH/IN/",
@@ -77,13 +80,23 @@ def create_operation(
 def operation_condition(ref: object, what: str = "A document") -> ColumnElement[bool]:
     """The WHERE clause picking a document given as an object with an id, its name or id."""
     if isinstance(ref, int) and not isinstance(ref, bool):
-        return operations.c.id == ref
+        return operations.c.id == record_id(ref, "document id")
     if isinstance(ref, str):
-        return operations.c.name == ref.strip()
+        return operations.c.name == document_name(ref)
     ref_id = getattr(ref, "id", None)
-    if isinstance(ref_id, int):
-        return operations.c.id == ref_id
-    raise UnknownOperation(f"{what} is given by its name, not {ref!r}.")
+    if isinstance(ref_id, int) and not isinstance(ref_id, bool):
+        return operations.c.id == record_id(ref_id, "document id")
+    raise UnknownOperation(
+        f"{what} is given by its name, not {described(ref)}.",
+        details={"document": described(ref)},
+    )
+
+
+def document_name(value: object) -> str:
+    """A document name as lookups compare it (the text rule's lookup variant)."""
+    return lookup_text(
+        value, "document", limit=MAX_DOCUMENT_NAME, error=UnknownOperation, key="document"
+    )
 
 
 def operation_row(conn: Connection, ref: OperationRef | int) -> RowMapping:
@@ -92,7 +105,8 @@ def operation_row(conn: Connection, ref: OperationRef | int) -> RowMapping:
     row = conn.execute(select(operations).where(condition)).mappings().first()
     if row is None:
         raise UnknownOperation(
-            f"There is no document {ref!r}; names look like WH/IN/00001 or WH/MO/00001."
+            f"There is no document {described(ref)}; names look like WH/IN/00001 or WH/MO/00001.",
+            details={"document": described(ref)},
         )
     return row
 
@@ -109,23 +123,42 @@ def lock(conn: Connection, row: RowMapping, action: str) -> RowMapping:
         .mappings()
         .one()
     )
-    refuse_unless_allowed(current, action, changed=current["state"] != row["state"])
+    if any(current[column] != row[column] for column in _WHAT_IT_IS):
+        raise _refusal(
+            states.changed_by_another_user(row["name"], current["state"]), current, action, row
+        )
+    refuse_unless_allowed(current, action, changed=current["state"] != row["state"], read=row)
     return current
 
 
-def refuse_unless_allowed(row: RowMapping, action: str, *, changed: bool = False) -> None:
-    """Raise InvalidState when ``action`` is not allowed on the document in its state."""
-    why = states.refusal(row["kind"], action, row["name"], row["state"], changed=changed)
+_WHAT_IT_IS = ("name", "product_quantity", "lot_id", "split_index")
+"""The columns that say what a document is: another user changing one (splitting an
+order, say) makes whatever was decided on the row as read wrong, whatever its state."""
+
+
+def refuse_unless_allowed(
+    row: RowMapping, action: str, *, changed: bool = False, read: RowMapping | None = None
+) -> None:
+    """Raise InvalidState when ``action`` is not allowed on the document in its state.
+
+    ``read``: the row as the caller read it, whose name the refusal gives.
+    """
+    name = (read or row)["name"]
+    why = states.refusal(row["kind"], action, name, row["state"], changed=changed)
     if why is not None:
-        raise InvalidState(
-            why,
-            details={
-                "document": row["name"],
-                "kind": row["kind"],
-                "state": row["state"],
-                "action": action,
-            },
-        )
+        raise _refusal(why, row, action, read or row)
+
+
+def _refusal(why: str, row: RowMapping, action: str, read: RowMapping) -> InvalidState:
+    return InvalidState(
+        why,
+        details={
+            "document": read["name"],
+            "kind": row["kind"],
+            "state": row["state"],
+            "action": action,
+        },
+    )
 
 
 def change_state(conn: Connection, row: RowMapping, action: str, state: str, **values: Any) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from lotline.models import RecallRow
+from lotline.rules.inputs import instances_of, items_of
 
 RECALL_COLUMNS = ("Product", "Lot/Serial Number", "Location", "Partner", "Document", "Date", "Qty")
 
@@ -47,7 +48,7 @@ def to_csv(rows: Iterable[RecallRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RECALL_COLUMNS)
-    writer.writerows([_as_text(cell) for cell in _recall_cells(row)] for row in rows)
+    writer.writerows([_as_text(cell) for cell in _recall_cells(row)] for row in _rows(rows))
     return out.getvalue()
 
 
@@ -59,8 +60,13 @@ def to_xlsx(rows: Sequence[RecallRow], path: str | Path) -> Path:
     sheet = book.active
     sheet.title = "Recall"
     sheet.append(RECALL_COLUMNS)
-    for row in rows:
+    for row in _rows(rows):
         sheet.append(list(_recall_cells(row)))
     target = Path(path)
     book.save(target)
     return target
+
+
+def _rows(rows: object) -> list[RecallRow]:
+    """The rows given, each a recall row as the recall list reads them."""
+    return instances_of(items_of(rows, "recall rows"), RecallRow, "recall rows", "a recall row")

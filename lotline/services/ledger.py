@@ -4,7 +4,9 @@
 applies the net change per quant with one bulk upsert, in the caller's
 transaction. The database's own constraints (see store/schema.py) refuse a
 serial on hand twice or tracked stock below zero, even from two processes at
-once; when they do, ``post`` explains the refusal in the operator's words.
+once; when they do, ``post`` explains the refusal in the operator's words. No
+quant, virtual ones included, may leave the 64-bit range of stored millionths.
+(``check``, which proves the quants against the ledger, is in ledger_check.)
 
 Quants of internal and transit locations are kept per lot; the other side of
 each move, in virtual locations (vendors, customers, production, ...), is kept
@@ -23,12 +25,9 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Select,
-    case,
     desc,
-    func,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -39,17 +38,35 @@ from lotline.errors import (
     InvalidInput,
     InvalidQuantity,
     MissingLot,
+    QuantityOutOfRange,
     SerialAlreadyInStock,
     describe_quantity,
 )
-from lotline.models import CheckDifference, CheckReport, Location, MoveLine, Product
-from lotline.rules.quantities import to_storage
+from lotline.models import Location, MoveLine, Product
+from lotline.rules.lots_input import kind_word
+from lotline.rules.quantities import (
+    MAX_STORED,
+    STORAGE_LIMIT,
+    ZERO,
+    fits_storage,
+    to_storage,
+)
+from lotline.services.base import utcnow
 from lotline.services.catalog import products_by_id
+from lotline.services.ledger_check import check as check
 from lotline.services.locations import STOCK_KEEPING, locations_by_id
 from lotline.store.bulk import IN_LIST_CHUNK, chunked, insert_rows, marker, stored
-from lotline.store.schema import locations, lots, move_lines, operations, products, quants
+from lotline.store.schema import (
+    locations,
+    lots,
+    move_lines,
+    operations,
+    products,
+    quants,
+)
 
 ONE = Decimal(1)
+QuantKey = tuple[int, int, int]  # product_id, location_id, lot_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +135,9 @@ def post(
     )
     for posting in postings:
         _validate(posting, product_map, location_map)
+    changes = _quant_changes(postings, product_map, location_map, allow_negative)
+    if not all(fits_storage(c.delta) for c in changes):
+        raise _explain(conn, changes, product_map, location_map)
 
     done_at = stored(conn, move_lines.c.done_at, at)
     insert_rows(
@@ -139,7 +159,6 @@ def post(
             for p in postings
         ],
     )
-    changes = _quant_changes(postings, product_map, location_map, allow_negative)
     _refuse_serials_counted_twice(conn, changes, product_map, location_map)
     _apply(conn, changes, at, product_map, location_map)
     return len(postings)
@@ -157,6 +176,12 @@ def _validate(
         raise InvalidQuantity(
             f"Quantity {posting.quantity!r} of {product.code} is not exact.",
             details=_line_details(*line, quantity=repr(posting.quantity)),
+        )
+    if not fits_storage(posting.quantity):
+        raise QuantityOutOfRange(
+            f"Cannot move {describe_quantity(posting.quantity)} of {product.code} at once: "
+            f"a quantity can be at most {describe_quantity(MAX_STORED)}.",
+            details=_line_details(*line, limit=MAX_STORED),
         )
     if posting.quantity <= 0:
         raise InvalidQuantity(
@@ -291,19 +316,39 @@ def _refuse_serials_counted_twice(
             )
 
 
+# Each change carries the range its quant must be in for the sum to stay storable
+# (``_room``): a quant outside it is left alone, and the row count tells.
+_QUANT_COLUMNS = (
+    "product_id",
+    "location_id",
+    "lot_id",
+    "lot_key",
+    "quantity",
+    "reserved_quantity",
+    "in_date",
+    "internal",
+    "one_unit",
+    "guarded",
+)
 _UPSERT = (
-    "INSERT INTO quants (product_id, location_id, lot_id, lot_key, quantity, "
-    "reserved_quantity, in_date, internal, one_unit, guarded) "
+    f"INSERT INTO quants ({', '.join(_QUANT_COLUMNS)}) "
     "VALUES ({marks}) ON CONFLICT (product_id, location_id, lot_key) DO UPDATE SET "
     "quantity = quants.quantity + excluded.quantity, guarded = excluded.guarded, "
-    "in_date = CASE WHEN quants.quantity <= 0 THEN excluded.in_date ELSE quants.in_date END"
+    "in_date = CASE WHEN quants.quantity <= 0 THEN excluded.in_date ELSE quants.in_date END "
+    "WHERE quants.quantity BETWEEN {m} AND {m}"
 )
 
 _TAKE = (
     "UPDATE quants SET quantity = quantity + {m}, "
     "reserved_quantity = reserved_quantity - {m}, guarded = {m} "
-    "WHERE product_id = {m} AND location_id = {m} AND lot_key = {m}"
+    "WHERE product_id = {m} AND location_id = {m} AND lot_key = {m} "
+    "AND quantity BETWEEN {m} AND {m}"
 )
+
+
+def _room(units: int) -> tuple[int, int]:
+    """The lowest and highest stored quantity to which ``units`` can still be added."""
+    return max(-STORAGE_LIMIT, -STORAGE_LIMIT - units), min(STORAGE_LIMIT, STORAGE_LIMIT - units)
 
 
 def _apply(
@@ -326,7 +371,7 @@ def _apply(
             _take(conn, takes)
         if others:
             _upsert(conn, others, at)
-    except (IntegrityError, _MissingQuant) as exc:
+    except (IntegrityError, _Unchanged) as exc:
         savepoint.rollback()
         raise _explain(conn, changes, product_map, location_map) from exc
     savepoint.commit()
@@ -337,52 +382,113 @@ def _flag(conn: Connection, value: bool) -> Any:
 
 
 def _take(conn: Connection, takes: list[_QuantChange]) -> None:
-    """Lower (and unreserve) existing quants; a missing quant raises _MissingQuant."""
+    """Lower (and unreserve) existing quants; a missing quant, or one the change would
+    take out of range, raises _Unchanged."""
     true, false = _flag(conn, True), _flag(conn, False)
     result = conn.exec_driver_sql(
         _TAKE.format(m=marker(conn)),
         [
             (
-                to_storage(c.delta),
+                units,
                 to_storage(c.unreserve),
                 true if c.guarded else false,
                 c.product_id,
                 c.location_id,
                 c.lot_id or 0,
+                *_room(units),
             )
             for c in takes
+            for units in (to_storage(c.delta),)
         ],
     )
     if result.rowcount != len(takes):
-        raise _MissingQuant()
+        raise _Unchanged()
 
 
 def _upsert(conn: Connection, others: list[_QuantChange], at: datetime) -> None:
-    """Add to the quants, creating those that do not exist yet."""
+    """Add to the quants, creating those that do not exist yet; a quant the change
+    would take out of range raises _Unchanged."""
     true, false = _flag(conn, True), _flag(conn, False)
     in_date = stored(conn, quants.c.in_date, at)
-    conn.exec_driver_sql(
-        _UPSERT.format(marks=", ".join([marker(conn)] * 10)),
+    m = marker(conn)
+    result = conn.exec_driver_sql(
+        _UPSERT.format(marks=", ".join([m] * 10), m=m),
         [
             (
                 c.product_id,
                 c.location_id,
                 c.lot_id,
                 c.lot_id or 0,
-                to_storage(c.delta),
+                units,
                 0,
                 in_date,
                 true if c.internal else false,
                 true if c.one_unit else false,
                 false,
+                *_room(units),
             )
             for c in others
+            for units in (to_storage(c.delta),)
         ],
     )
+    if result.rowcount != len(others):
+        raise _Unchanged()
 
 
-class _MissingQuant(Exception):
-    """A take from a quant that does not exist: nothing of it is on hand."""
+def lock_quant(
+    conn: Connection, product: Product, location: Location, lot_id: int | None
+) -> tuple[Decimal, Decimal]:
+    """The quantity and reserved quantity of a quant, locked until the transaction ends.
+
+    A quant that does not exist yet is created empty first, so that the lock exists
+    before the read: two users setting the same new quant at once are served in turn.
+    """
+    found = _locked_quant(conn, product.id, location.id, lot_id)
+    if found is None:
+        keeps_lots = location.usage in STOCK_KEEPING
+        insert_rows(
+            conn,
+            quants,
+            _QUANT_COLUMNS,
+            [
+                (
+                    product.id,
+                    location.id,
+                    lot_id,
+                    lot_id or 0,
+                    0,
+                    0,
+                    stored(conn, quants.c.in_date, utcnow()),
+                    _flag(conn, keeps_lots),
+                    _flag(conn, keeps_lots and product.tracking == "serial" and bool(lot_id)),
+                    _flag(conn, False),
+                )
+            ],
+            on_conflict_do_nothing=("product_id", "location_id", "lot_key"),
+        )
+        found = _locked_quant(conn, product.id, location.id, lot_id)
+    assert found is not None
+    return found
+
+
+def _locked_quant(
+    conn: Connection, product_id: int, location_id: int, lot_id: int | None
+) -> tuple[Decimal, Decimal] | None:
+    row = conn.execute(
+        select(quants.c.quantity, quants.c.reserved_quantity)
+        .where(
+            quants.c.product_id == product_id,
+            quants.c.location_id == location_id,
+            quants.c.lot_key == (lot_id or 0),
+        )
+        .with_for_update()
+    ).first()
+    return (row.quantity, row.reserved_quantity) if row is not None else None
+
+
+class _Unchanged(Exception):
+    """A quant a change did not reach: missing (nothing of it is on hand), or the
+    change would take it out of range."""
 
 
 def _explain(
@@ -392,7 +498,11 @@ def _explain(
     location_map: dict[int, Location],
 ) -> Exception:
     """Turn a constraint the database enforced into the operator's words."""
-    short = _shortage(conn, [c for c in changes if c.guarded], product_map, location_map)
+    held = _held(conn, changes)
+    beyond = _beyond_range(conn, changes, held, product_map, location_map)
+    if beyond is not None:
+        return beyond
+    short = _shortage(conn, [c for c in changes if c.guarded], held, product_map, location_map)
     if short is not None:
         return short
     twice = _serial_already_in_stock(conn, changes)
@@ -438,39 +548,82 @@ def _serial_already_in_stock(
     return None
 
 
+def _held(conn: Connection, changes: list[_QuantChange]) -> dict[QuantKey, Decimal]:
+    """The quantity on hand now at each quant the changes touch (and their neighbours)."""
+    held: dict[QuantKey, Decimal] = {}
+    for chunk in chunked(changes, IN_LIST_CHUNK // 3):
+        held.update(
+            ((r.product_id, r.location_id, r.lot_key), r.quantity)
+            for r in conn.execute(
+                select(
+                    quants.c.product_id, quants.c.location_id, quants.c.lot_key, quants.c.quantity
+                ).where(
+                    quants.c.product_id.in_({c.product_id for c in chunk}),
+                    quants.c.location_id.in_({c.location_id for c in chunk}),
+                )
+            )
+        )
+    return held
+
+
+def _key(change: _QuantChange) -> QuantKey:
+    return change.product_id, change.location_id, change.lot_id or 0
+
+
+def _beyond_range(
+    conn: Connection,
+    changes: list[_QuantChange],
+    held: dict[QuantKey, Decimal],
+    product_map: dict[int, Product],
+    location_map: dict[int, Location],
+) -> QuantityOutOfRange | None:
+    """The first change that would take its quant beyond what can be stored, if any."""
+    for change in changes:
+        on_hand = held.get(_key(change), ZERO)
+        after = on_hand + change.delta
+        if fits_storage(change.delta) and fits_storage(after):
+            continue
+        product, place = product_map[change.product_id], location_map[change.location_id]
+        lot = _lot_names(conn, {change.lot_id})[change.lot_id] if change.lot_id else None
+        what = f" {kind_word(product)} {lot}" if lot else ""
+        return QuantityOutOfRange(
+            f"Cannot record {describe_quantity(abs(change.delta))} more of {product.code}{what} "
+            f"{'into' if change.delta > 0 else 'out of'} {place.full_name}: its quantity there "
+            f"would reach {describe_quantity(after)}, beyond the "
+            f"{describe_quantity(MAX_STORED)} a quantity can be either way. Nothing was recorded.",
+            details={
+                "product": product.code,
+                "lot": lot,
+                "location": place.full_name,
+                "quantity": change.delta,
+                "on_hand": on_hand,
+                "limit": MAX_STORED,
+            },
+        )
+    return None
+
+
 def _shortage(
     conn: Connection,
     taking: list[_QuantChange],
+    held: dict[QuantKey, Decimal],
     product_map: dict[int, Product],
     location_map: dict[int, Location],
 ) -> InsufficientStock | None:
     """The first take that would leave its quant below zero, if any."""
     lot_ids = {c.lot_id for c in taking if c.lot_id}
     names = _lot_names(conn, lot_ids) if len(lot_ids) <= IN_LIST_CHUNK else {}
-    for chunk in chunked(taking, IN_LIST_CHUNK // 3):
-        keys = [(c.product_id, c.location_id, c.lot_id or 0) for c in chunk]
-        held = {
-            (r.product_id, r.location_id, r.lot_key): r.quantity
-            for r in conn.execute(
-                select(
-                    quants.c.product_id, quants.c.location_id, quants.c.lot_key, quants.c.quantity
-                ).where(
-                    quants.c.product_id.in_({k[0] for k in keys}),
-                    quants.c.location_id.in_({k[1] for k in keys}),
-                )
+    for change in taking:
+        on_hand = held.get(_key(change), ZERO)
+        if on_hand + change.delta < 0:
+            lot = names.get(change.lot_id, "") if change.lot_id else None
+            return _not_enough(
+                product_map[change.product_id],
+                lot,
+                location_map[change.location_id],
+                on_hand,
+                -change.delta,
             )
-        }
-        for change, key in zip(chunk, keys, strict=True):
-            on_hand = held.get(key, Decimal(0))
-            if on_hand + change.delta < 0:
-                lot = names.get(change.lot_id, "") if change.lot_id else None
-                return _not_enough(
-                    product_map[change.product_id],
-                    lot,
-                    location_map[change.location_id],
-                    on_hand,
-                    -change.delta,
-                )
     return None
 
 
@@ -561,93 +714,6 @@ def _lines_query(source: Any, destination: Any) -> Select[Any]:
         .join(destination, destination.c.id == move_lines.c.destination_id)
         .outerjoin(lots, lots.c.id == move_lines.c.lot_id)
     )
-
-
-# --- checking the ledger ------------------------------------------------------------
-
-QuantKey = tuple[int, int, int]  # product_id, location_id, lot_key
-
-
-def check(conn: Connection) -> CheckReport:
-    """Rebuild every quant from the ledger and verify that each product balances to zero."""
-    expected = _quants_from_ledger(conn)
-    recorded: dict[QuantKey, Decimal] = {
-        (r.product_id, r.location_id, r.lot_key): r.quantity
-        for r in conn.execute(
-            select(quants.c.product_id, quants.c.location_id, quants.c.lot_key, quants.c.quantity)
-        )
-    }
-    bad_keys = sorted(
-        k
-        for k in expected.keys() | recorded.keys()
-        if expected.get(k, Decimal(0)) != recorded.get(k, Decimal(0))
-    )
-    product_map = products_by_id(conn, {k[0] for k in bad_keys} | {k[0] for k in recorded})
-    location_map = locations_by_id(conn, {k[1] for k in bad_keys})
-    lot_names = _lot_names(conn, {k[2] for k in bad_keys if k[2]})
-    differences = [
-        CheckDifference(
-            kind="quant",
-            product=product_map[key[0]].code,
-            location=location_map[key[1]].full_name,
-            lot=lot_names.get(key[2]),
-            recorded=recorded.get(key, Decimal(0)),
-            expected=expected.get(key, Decimal(0)),
-        )
-        for key in bad_keys
-    ]
-    differences.extend(_unbalanced(recorded, product_map))
-    move_count = conn.execute(select(func.count()).select_from(move_lines)).scalar_one()
-    return CheckReport(
-        differences=tuple(differences), move_lines=int(move_count), quants=len(recorded)
-    )
-
-
-def _quants_from_ledger(conn: Connection) -> dict[QuantKey, Decimal]:
-    """Every quant as the move lines say it should be: in minus out, per place and lot."""
-    keeps_lots = locations.c.usage.in_(STOCK_KEEPING)
-    sides = union_all(
-        select(
-            move_lines.c.product_id,
-            move_lines.c.destination_id.label("location_id"),
-            move_lines.c.lot_id,
-            move_lines.c.quantity.label("amount"),
-        ),
-        select(
-            move_lines.c.product_id,
-            move_lines.c.source_id,
-            move_lines.c.lot_id,
-            (-move_lines.c.quantity).label("amount"),
-        ),
-    ).subquery()
-    lot_key = case((keeps_lots, func.coalesce(sides.c.lot_id, 0)), else_=0)
-    rows = conn.execute(
-        select(sides.c.product_id, sides.c.location_id, lot_key, func.sum(sides.c.amount))
-        .join(locations, locations.c.id == sides.c.location_id)
-        .group_by(sides.c.product_id, sides.c.location_id, lot_key)
-    ).all()
-    return {(r[0], r[1], r[2]): r[3] for r in rows}
-
-
-def _unbalanced(
-    recorded: dict[QuantKey, Decimal], product_map: dict[int, Product]
-) -> list[CheckDifference]:
-    """Products whose quants, virtual locations included, do not add up to zero."""
-    balance: dict[int, Decimal] = defaultdict(Decimal)
-    for (product_id, _, _), quantity in recorded.items():
-        balance[product_id] += quantity
-    return [
-        CheckDifference(
-            kind="balance",
-            product=product_map[product_id].code,
-            location=None,
-            lot=None,
-            recorded=total,
-            expected=Decimal(0),
-        )
-        for product_id, total in sorted(balance.items())
-        if total != 0
-    ]
 
 
 def _lot_names(conn: Connection, ids: set[int]) -> dict[int, str]:

@@ -9,7 +9,8 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from lotline.errors import DuplicateLocation, InvalidInput, UnknownLocation
 from lotline.models import LOCATION_USAGES, Location, LocationUsage
-from lotline.rules.text import required_text
+from lotline.rules.inputs import one_of
+from lotline.rules.text import described, lookup_text, required_text
 from lotline.services.base import Service
 from lotline.store.schema import locations
 
@@ -33,6 +34,8 @@ DEFAULT_LOCATIONS: tuple[tuple[str, LocationUsage], ...] = (
 )
 
 STOCK_KEEPING = ("internal", "transit")
+MAX_FULL_NAME = 512
+MAX_PART = 128
 
 LocationRef = Location | str
 
@@ -49,21 +52,20 @@ def location_from_row(row: RowMapping | Mapping[str, Any], parent: str | None) -
 
 def get_location(conn: Connection, ref: LocationRef) -> Location:
     """The location named by ``ref`` (a Location or its full name), or UnknownLocation."""
-    full_name = ref.full_name if isinstance(ref, Location) else ref
-    if not isinstance(full_name, str):
-        raise UnknownLocation(
-            f"A location is given by its full name, not {full_name!r}.",
-            details={"location": repr(full_name)},
-        )
+    full_name = lookup_text(
+        ref.full_name if isinstance(ref, Location) else ref,
+        "location",
+        limit=MAX_FULL_NAME,
+        error=UnknownLocation,
+        key="location",
+    )
     row = (
-        conn.execute(select(locations).where(locations.c.full_name == full_name.strip()))
-        .mappings()
-        .first()
+        conn.execute(select(locations).where(locations.c.full_name == full_name)).mappings().first()
     )
     if row is None:
         raise UnknownLocation(
             f"There is no location {full_name!r}. Use a full name such as 'WH/Stock'.",
-            details={"location": full_name.strip()},
+            details={"location": full_name},
         )
     return location_from_row(row, _parent_name(row["full_name"]))
 
@@ -101,7 +103,7 @@ def _check_name(full_name: object) -> str:
     if not isinstance(full_name, str) or not full_name.strip():
         raise InvalidInput(
             "A location needs a full name such as 'WH/Stock/Shelf 1'.",
-            details={"field": "location name", "value": str(full_name)},
+            details={"field": "location name", "value": described(full_name)},
         )
     parts = [p.strip() for p in full_name.strip().split("/")]
     if any(not p for p in parts):
@@ -110,12 +112,12 @@ def _check_name(full_name: object) -> str:
             details={"field": "location name", "value": full_name},
         )
     cleaned = "/".join(parts)
-    if len(cleaned) > 512 or any(len(p) > 128 for p in parts):
+    if len(cleaned) > MAX_FULL_NAME or any(len(p) > MAX_PART for p in parts):
         raise InvalidInput(
-            f"The location name {full_name!r} is too long; shorten it.",
-            details={"field": "location name", "length": len(cleaned), "limit": 512},
+            f"The location name {described(full_name)} is too long; shorten it.",
+            details={"field": "location name", "length": len(cleaned), "limit": MAX_FULL_NAME},
         )
-    return required_text(cleaned, "location name", limit=512)
+    return required_text(cleaned, "location name", limit=MAX_FULL_NAME)
 
 
 def _insert(conn: Connection, full_name: str, usage: str) -> Location:
@@ -170,11 +172,7 @@ class Locations(Service):
     def create(self, full_name: str, usage: str = "internal") -> Location:
         """Add a location under an existing parent, e.g. "WH/Stock/Shelf 1"."""
         cleaned = _check_name(full_name)
-        if usage not in LOCATION_USAGES:
-            raise InvalidInput(
-                f"The location type {usage!r} is unknown; use one of {', '.join(LOCATION_USAGES)}.",
-                details={"field": "usage", "value": str(usage)},
-            )
+        one_of(usage, LOCATION_USAGES, "location type")
 
         def work(conn: Connection) -> Location:
             taken = conn.execute(
@@ -191,10 +189,12 @@ class Locations(Service):
     def list(self, usage: str | None = None) -> list[Location]:
         """Every location, ordered by full name; optionally of one usage only."""
 
+        wanted = None if usage is None else one_of(usage, LOCATION_USAGES, "location type")
+
         def work(conn: Connection) -> list[Location]:
             query = select(locations).order_by(locations.c.full_name)
-            if usage is not None:
-                query = query.where(locations.c.usage == usage)
+            if wanted is not None:
+                query = query.where(locations.c.usage == wanted)
             return [
                 location_from_row(r, _parent_name(r["full_name"]))
                 for r in conn.execute(query).mappings()

@@ -10,12 +10,14 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
-from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
+from lotline.errors import DuplicateLot, InvalidInput, InvalidQuantity, UnknownLot
 from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.expiry import lot_dates
+from lotline.rules.inputs import moment, name_list, whole_number
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import require_tracked
 from lotline.rules.naming import (
+    MAX_SERIES,
     default_first_serial,
     generate_names,
     next_name,
@@ -38,6 +40,7 @@ from lotline.store.schema import lots, products
 LotRef = Lot | str
 
 LOT_DATES = ("expiration_date", "use_date", "removal_date", "alert_date")
+MAX_NOTE = 4000
 
 
 def lot_from_row(row: RowMapping | Mapping[str, Any], product_code: str) -> Lot:
@@ -207,11 +210,21 @@ def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> 
             details={"product": product.code, "lot": cleaned},
         )
     now = utcnow()
-    given = {key: values.pop(key) for key in LOT_DATES if key in values}
+    given = {
+        key: None if values[key] is None else moment(values[key], key.replace("_", " "))
+        for key in LOT_DATES
+        if key in values
+    }
     dated = _with_expiry(conn, product, now, [cleaned], {cleaned: given})
     dates = dated.get(cleaned) or dated.get(_ALL) or {}
+    texts = {
+        "ref": clean_text(values.get("ref"), "lot reference", limit=128, required=False),
+        "note": clean_text(
+            values.get("note"), "lot note", limit=MAX_NOTE, required=False, multiline=True
+        ),
+    }
     conn.execute(
-        insert(lots).values(product_id=product.id, name=cleaned, created_at=now, **values, **dates)
+        insert(lots).values(product_id=product.id, name=cleaned, created_at=now, **texts, **dates)
     )
     return get_lot(conn, product, cleaned)
 
@@ -235,6 +248,14 @@ def next_names(conn: Connection, product: Product, count: int = 1) -> list[str]:
     the same names.
     """
     require_tracked(product)
+    count = whole_number(
+        count,
+        "number of lot/serial names",
+        field="count",
+        minimum=1,
+        maximum=MAX_SERIES,
+        error=InvalidQuantity,
+    )
     lock_product(conn, product)
     latest = conn.execute(
         select(lots.c.name)
@@ -368,7 +389,8 @@ class LotsService(Service):
             found = get_product(conn, product)
             query = select(lots).where(lots.c.product_id == found.id).order_by(lots.c.id)
             if names is not None:
-                query = query.where(lots.c.name.in_([validate_lot_name(n) for n in names]))
+                wanted = [validate_lot_name(n) for n in name_list(names, "lot names")]
+                query = query.where(lots.c.name.in_(wanted))
             return [lot_from_row(r, found.code) for r in conn.execute(query).mappings()]
 
         return self._read(work)

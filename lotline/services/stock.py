@@ -5,15 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, select
 
 from lotline.models import Quant
+from lotline.rules.naming import validate_lot_name
+from lotline.rules.quantities import from_storage
 from lotline.services.base import Service
 from lotline.services.catalog import ProductRef, get_product
 from lotline.services.locations import LocationRef, get_location, subtree_path
 from lotline.services.lots import get_lot
 from lotline.services.untracked_stock import untracked_quants
 from lotline.store.schema import locations, lots, products, quants
+from lotline.store.sums import joined, split_sum
 
 
 def _filtered(
@@ -29,7 +32,7 @@ def _filtered(
         if lot is not None:
             query = query.where(quants.c.lot_id == get_lot(conn, found, lot).id)
     elif lot is not None:
-        query = query.where(lots.c.name == lot)
+        query = query.where(lots.c.name == validate_lot_name(lot))
     if location is None:
         return query.where(quants.c.internal)
     place = get_location(conn, location)
@@ -42,11 +45,11 @@ def on_hand(
     location: LocationRef | None = None,
     lot: str | None = None,
 ) -> Decimal:
-    query = select(func.coalesce(func.sum(quants.c.quantity), 0)).select_from(
+    query = select(*split_sum(quants.c.quantity)).select_from(
         quants.join(locations, locations.c.id == quants.c.location_id)
     )
-    total = conn.execute(_filtered(conn, query, product, location, lot)).scalar_one()
-    return Decimal(total) if not isinstance(total, Decimal) else total
+    high, low = conn.execute(_filtered(conn, query, product, location, lot)).one()
+    return from_storage(joined(high, low))
 
 
 def list_quants(

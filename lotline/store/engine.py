@@ -29,6 +29,7 @@ from lotline.errors import (
     InvalidInput,
     LotlineError,
 )
+from lotline.rules.text import bad_character, printable
 
 DEFAULT_URL = "sqlite:///lotline.db"
 RETRIES = 5
@@ -51,9 +52,11 @@ def normalize_url(url: str | None) -> URL:
     """Parse a database URL, choosing psycopg 3 for plain postgresql:// URLs."""
     text = url or default_url()
     try:
+        if not isinstance(text, str) or bad_character(text) is not None:
+            raise ArgumentError("a URL is text without control characters")
         parsed = make_url(text)
     except ArgumentError:
-        shown = _hide_password(text)
+        shown = printable(_hide_password(str(text)))
         raise DatabaseUnavailable(
             f"Cannot open the database {shown!r}: it is not a database URL. "
             "Use sqlite:///path/to/file.db or postgresql://user@host/dbname.",

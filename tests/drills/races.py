@@ -34,9 +34,6 @@ class Race:
     defects: dict[str, str] = field(default_factory=dict)
 
 
-LOST_UPDATE = "issue 13 defect 4: PostgreSQL set_quantity on a new quant loses updates"
-
-
 def one_wins(outcomes: list[Outcome], refusal: str = "InvalidState") -> None:
     """Exactly one caller succeeded; each other one got ``refusal``, in the operator's words."""
     shown = "\n".join(map(str, outcomes))
@@ -390,7 +387,6 @@ RACES = [
         _new_shelf,
         set_lot_quantity,
         _lot_set_to_five,
-        {"postgresql": LOST_UPDATE},
     ),
     Race(
         "set_quantity_new_quant",
@@ -398,7 +394,6 @@ RACES = [
         _new_shelf,
         set_untracked_quantity,
         _untracked_set_to_seven,
-        {"postgresql": LOST_UPDATE},
     ),
     Race(
         "produce_all",

@@ -117,24 +117,18 @@ DEFECT_10 = (
 DEFECT_11 = "issue 13 defect 11: a value of the wrong type reaches SQL or Python internals"
 
 
-@pytest.mark.xfail(strict=True, reason=DEFECT_9)
 def test_hostile_text_is_refused_or_stored_exactly(fuzzer: Fuzzer) -> None:
     fuzz(fuzzer, "text")
 
 
-@pytest.mark.xfail(strict=True, reason=DEFECT_10)
 def test_integers_out_of_range_are_refused(fuzzer: Fuzzer) -> None:
     fuzz(fuzzer, "integers")
 
 
-@pytest.mark.xfail(
-    strict=True, reason=DEFECT_11 + " (a count of False, '0x10' or NaN: create_next, batch_produce)"
-)
 def test_quantities_that_are_not_numbers_or_too_big_are_refused(fuzzer: Fuzzer) -> None:
     fuzz(fuzzer, "quantities")
 
 
-@pytest.mark.xfail(strict=True, reason=DEFECT_11)
 def test_values_of_the_wrong_type_are_refused(fuzzer: Fuzzer) -> None:
     fuzz(fuzzer, "types")
 
@@ -142,9 +136,7 @@ def test_values_of_the_wrong_type_are_refused(fuzzer: Fuzzer) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        pytest.param(
-            "sqlite:///{tmp}/\x00x.db", marks=pytest.mark.xfail(strict=True, reason=DEFECT_11)
-        ),
+        "sqlite:///{tmp}/\x00x.db",
         "sqlite:///{tmp}/a\udc80.db",
         "postgresql://\x00@localhost/x",
     ],
@@ -193,33 +185,11 @@ REPRODUCTIONS: dict[str, tuple[str, Callable[[Lotline], Any]]] = {
         lambda a: a.manufacturing.batch_produce("WH/MO/00001", names="XYZ"),
     ),
 }
-# Backends on which each reproduction still fails on today's code.
-BOTH = frozenset({"sqlite", "postgresql"})
-FAILING_TODAY: dict[str, frozenset[str]] = {
-    name: BOTH
-    for name in REPRODUCTIONS
-    if name
-    not in (
-        "create_surrogate_code",
-        "nul_in_partner",
-        "nul_in_origin",
-        "nul_in_lookup",
-        "component_lots_int",
-    )
-}
-FAILING_TODAY["nul_in_lookup"] = frozenset({"postgresql"})
 
 
 def reproduction_cases() -> list[Any]:
     return [
-        pytest.param(
-            name,
-            backend,
-            id=f"{name}-{backend}",
-            marks=[pytest.mark.xfail(strict=True, reason=REPRODUCTIONS[name][0])]
-            if backend in FAILING_TODAY.get(name, ())
-            else [],
-        )
+        pytest.param(name, backend, id=f"{name}-{backend}")
         for name in REPRODUCTIONS
         for backend in ("sqlite", "postgresql")
     ]
@@ -280,11 +250,6 @@ def test_each_reproduction_of_the_issue_is_refused_and_changes_nothing(
     assert not changed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 defect 3: sums of bounded quantities overflow the 64-bit millionths "
-    "(SQLite turns the vendor quant into a float; PostgreSQL: bigint out of range)",
-)
 def test_postings_that_would_take_a_quant_out_of_range_are_refused_and_sums_stay_exact(
     fresh_url: Callable[..., str],
 ) -> None:

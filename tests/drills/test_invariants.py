@@ -101,7 +101,6 @@ def test_a_reservation_no_open_document_holds_is_caught(app: Lotline) -> None:
     assert [v.split(":")[0] for v in found] == ["reserved = what open documents hold"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 2: check does not verify reservations")
 def test_check_reports_a_reservation_that_no_open_document_holds(app: Lotline) -> None:
     corrupt(
         app, f"UPDATE quants SET reserved_quantity = 2000000 WHERE product_id = {PART} AND internal"

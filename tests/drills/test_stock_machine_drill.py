@@ -385,10 +385,6 @@ def test_stock_follows_the_model_through_random_sequences(
     run_machine(fresh_url, False, figures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 defect 5: a return after a tracking switch makes a lot named ''",
-)
 def test_stock_follows_the_model_with_returns_across_a_switch_and_reused_lots(
     fresh_url: Callable[..., str], figures: Counter[str]
 ) -> None:
@@ -402,7 +398,6 @@ def app(fresh_url: Callable[..., str]) -> Any:
     opened.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 5: the returned unit lands in a lot ''")
 def test_a_return_after_a_switch_to_lots_is_refused_or_comes_back_without_a_lot(
     app: Lotline,
 ) -> None:

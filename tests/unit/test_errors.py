@@ -32,6 +32,7 @@ BASES: dict[type[LotlineError], tuple[type[Exception], ...]] = {
     errors.LotlineError: (Exception,),
     errors.InvalidInput: (LotlineError, ValueError),
     errors.InvalidQuantity: (errors.InvalidInput, ValueError),
+    errors.QuantityOutOfRange: (errors.InvalidQuantity, errors.InvalidInput, ValueError),
     errors.InvalidLotName: (errors.InvalidInput, ValueError),
     errors.InvalidTracking: (errors.InvalidInput, ValueError),
     errors.InvalidBarcode: (errors.InvalidInput, ValueError),

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, delete
 from lotline.errors import OutdatedCount, UnknownCount
 from lotline.errors import describe_quantity as q
 from lotline.models import Count, Operation
+from lotline.rules.inputs import flag, instances_of, items_of
 from lotline.services import ledger
 from lotline.services.adjustments.counts import as_decimal, count_rows
 from lotline.services.adjustments.levels import Level, check_target
@@ -30,7 +31,7 @@ SHOWN_OUTDATED = 10
 def apply_counts(
     conn: Connection,
     user: str,
-    wanted: Iterable[Count] | None = None,
+    wanted: Iterable[object] | None = None,
     *,
     reason: str | None = None,
     force: bool = False,
@@ -40,6 +41,7 @@ def apply_counts(
     Outdated counts are refused unless ``force``; None when nothing changes.
     """
     reference = check_reason(reason, QUANTITY_UPDATED)
+    force = flag(force, "force")
     rows = _chosen(count_rows(conn, lock=True), wanted)
     if not force:
         _refuse_outdated(rows)
@@ -52,11 +54,12 @@ def apply_counts(
     return post_adjustment(conn, user, postings, reference, adjustment.id)
 
 
-def _chosen(rows: list[Row[Any]], wanted: Iterable[Count] | None) -> list[Row[Any]]:
+def _chosen(rows: list[Row[Any]], wanted: Iterable[object] | None) -> list[Row[Any]]:
     """The pending counts asked for (all when None); each one must still be pending."""
     if wanted is None:
         return rows
-    keys = {(c.product, c.location, c.lot) for c in wanted}
+    counts = instances_of(items_of(wanted, "counts"), Count, "counts", "a pending count")
+    keys = {(c.product, c.location, c.lot) for c in counts}
     chosen = [r for r in rows if (r.code, r.full_name, r.lot_name) in keys]
     missing = keys - {(r.code, r.full_name, r.lot_name) for r in chosen}
     if missing:

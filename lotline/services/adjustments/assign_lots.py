@@ -16,6 +16,7 @@ from lotline.models import Location, Operation, Product
 from lotline.rules.lots_input import LotsInput, named_lots, require_tracked
 from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.quantities import ONE, ZERO
+from lotline.rules.text import described
 from lotline.services import ledger
 from lotline.services.adjustments.levels import Level, internal_location, quant_level, what
 from lotline.services.adjustments.post import (
@@ -86,7 +87,7 @@ def _numbered(first: str | None, count: int | None) -> list[str]:
         raise InvalidInput("Give both the first serial number and the count of serials.")
     if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
         raise InvalidQuantity(
-            f"The count of serial numbers must be 1 or more, not {count!r}.",
+            f"The count of serial numbers must be 1 or more, not {described(count)}.",
             details={"first": first},
         )
     return generate_names(validate_lot_name(first), count)

@@ -13,6 +13,7 @@ from lotline.models import Location, Product
 from lotline.rules.lots_input import kind_word, require_tracked
 from lotline.rules.naming import validate_lot_name
 from lotline.rules.quantities import ONE, ZERO
+from lotline.services import ledger
 from lotline.services.locations import LocationRef, get_location
 from lotline.services.lots import ensure_lots, find_lot
 from lotline.store.schema import quants
@@ -38,6 +39,15 @@ def quant_level(conn: Connection, product_id: int, location_id: int, lot_id: int
         .with_for_update()
     ).first()
     return Level(row.quantity, row.reserved_quantity) if row is not None else Level()
+
+
+def locked_level(
+    conn: Connection, product: Product, location: Location, lot_id: int | None
+) -> Level:
+    """What is on hand at the quant, locked first even when the quant is new (see
+    ``ledger.lock_quant``), so that the difference posted is still the right one."""
+    quantity, reserved = ledger.lock_quant(conn, product, location, lot_id)
+    return Level(quantity, reserved)
 
 
 def level_of(

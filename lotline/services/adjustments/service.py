@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lotline.models import Count, MoveLine, Operation
+from lotline.rules.inputs import items_of
 from lotline.rules.lots_input import LotsInput
 from lotline.rules.quantities import QuantityInput
 from lotline.services.adjustments.apply_counts import apply_counts
@@ -99,7 +100,7 @@ class Adjustments(Service):
 
         Outdated counts are refused unless ``force``.
         """
-        chosen = list(counts) if counts is not None else None
+        chosen = items_of(counts, "counts") if counts is not None else None
         return self._run(
             lambda conn: apply_counts(conn, self.user, chosen, reason=reason, force=force)
         )

@@ -10,6 +10,7 @@ from lotline.services.adjustments.levels import (
     check_target,
     internal_location,
     level_of,
+    locked_level,
     lot_id_or_new,
     named_lot,
 )
@@ -38,12 +39,15 @@ def set_quantity(
     product = get_product(conn, product_ref)
     location = internal_location(conn, location_ref)
     name, lot_id = named_lot(conn, product, lot, target)
-    level = level_of(conn, product, location, name, lot_id)
+    if target:
+        lot_id = lot_id_or_new(conn, product, name, lot_id)
+        level = locked_level(conn, product, location, lot_id)
+    else:
+        level = level_of(conn, product, location, name, lot_id)
     check_target(product, location.full_name, name, target, level)
     difference = target - level.quantity
     if difference == 0:
         return None
-    lot_id = lot_id_or_new(conn, product, name, lot_id)
     adjustment = get_location(conn, INVENTORY_ADJUSTMENT)
     line = posting(product.id, lot_id, location.id, adjustment.id, difference)
     return post_adjustment(conn, user, [line], reference, adjustment.id)

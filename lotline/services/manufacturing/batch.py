@@ -17,6 +17,7 @@ from lotline.errors import InvalidInput, InvalidList
 from lotline.models import Product
 from lotline.rules import batch as rules
 from lotline.rules.batch import BatchLines
+from lotline.rules.inputs import flag
 from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.production import Unit, share
 from lotline.services.base import utcnow
@@ -50,6 +51,7 @@ def batch_produce(
     Returns the units' order ids.
     """
     request = rules.SerialsGiven(first, count, names, text)
+    complete = flag(complete, "complete")
     row = lock(conn, order_row(conn, ref), ACTION)
     product = product_of(conn, row)
     _require_serial(row, product)

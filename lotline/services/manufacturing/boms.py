@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from lotline.errors import InvalidInput, NotFound
 from lotline.models import Bom, BomLine, Product
+from lotline.rules.inputs import mapping, record_id
 from lotline.rules.production import BomLines
 from lotline.rules.quantities import QuantityInput, positive_quantity
 from lotline.services.base import utcnow
@@ -75,7 +76,7 @@ def create_bom(
 def _component_lines(
     conn: Connection, product: Product, components: Components
 ) -> list[tuple[Product, Decimal]]:
-    if not components:
+    if not mapping(components, "components", "{product: quantity}"):
         raise InvalidInput(
             f"A bill of materials of {product.code} needs at least one component.",
             details={"product": product.code},
@@ -151,7 +152,7 @@ def choose_bom(conn: Connection, product: Product, bom: BomRef | None) -> int:
                 details={"product": product.code},
             )
         return int(found)
-    bom_id = bom.id if isinstance(bom, Bom) else bom
+    bom_id = record_id(bom.id if isinstance(bom, Bom) else bom, "bill of materials")
     owner = conn.execute(select(boms.c.product_id).where(boms.c.id == bom_id)).scalar()
     if owner != product.id:
         raise InvalidInput(

@@ -19,9 +19,11 @@ from sqlalchemy.orm import aliased
 from lotline.errors import UnknownOperation
 from lotline.models import ManufacturingOrder, MoComponent, Product
 from lotline.rules import production as plan
+from lotline.rules.inputs import one_of
 from lotline.rules.naming import split_name
 from lotline.rules.quantities import QuantityInput, positive_quantity, require_whole
-from lotline.rules.states import CANCELLED, CONFIRMED, DRAFT
+from lotline.rules.states import CANCELLED, CONFIRMED, DRAFT, STATES
+from lotline.rules.text import as_text, described
 from lotline.services.base import utcnow
 from lotline.services.catalog import ProductRef, get_product, products_by_id
 from lotline.services.documents import (
@@ -56,8 +58,8 @@ def order_row(conn: Connection, ref: MoRef | int) -> RowMapping:
         row = conn.execute(query.where(operations.c.name == first)).mappings().first()
     if row is None:
         raise UnknownOperation(
-            f"There is no manufacturing order {ref!r}; names look like WH/MO/00001.",
-            details={"document": str(getattr(ref, "name", ref))},
+            f"There is no manufacturing order {described(ref)}; names look like WH/MO/00001.",
+            details={"document": as_text(getattr(ref, "name", ref))},
         )
     return row
 
@@ -153,7 +155,7 @@ def order_ids(conn: Connection, state: str | None = None) -> list[int]:
     """Ids of the orders, oldest first; only those in ``state`` when given."""
     query = select(operations.c.id).where(operations.c.kind == KIND)
     if state is not None:
-        query = query.where(operations.c.state == state)
+        query = query.where(operations.c.state == one_of(state, STATES, "state"))
     return list(conn.execute(query.order_by(operations.c.id)).scalars())
 
 

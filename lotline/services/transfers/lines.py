@@ -26,11 +26,13 @@ from lotline.errors import (
 )
 from lotline.models import Product
 from lotline.rules.barcodes import parse_barcode
+from lotline.rules.inputs import items_of
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import LotsOrQuantity, kind_word, parse_lots
-from lotline.rules.naming import generate_names
+from lotline.rules.naming import generate_names, validate_lot_name
 from lotline.rules.quantities import ONE, ZERO, positive_quantity, require_whole
-from lotline.services.catalog import product_from_row
+from lotline.rules.text import as_text, described
+from lotline.services.catalog import product_code, product_from_row
 from lotline.services.lots import ensure_lots, next_names
 from lotline.store.schema import products
 
@@ -62,11 +64,10 @@ def scanned(product: Product, scans: str | Sequence[str]) -> list[tuple[str, Dec
 
     A serial-tracked product takes one unit per scan; scans of the same lot add up.
     """
-    if isinstance(scans, str):
-        scans = [scans]
+    given = [scans] if isinstance(scans, str) else items_of(scans, "scans")
     serials: list[tuple[str, Decimal]] = []
     lot_totals: dict[str, Decimal] = defaultdict(Decimal)
-    for data in scans:
+    for data in given:
         name, quantity = _scanned_lot(product, data)
         if product.tracking == "serial":
             serials.append((name, ONE))
@@ -75,7 +76,7 @@ def scanned(product: Product, scans: str | Sequence[str]) -> list[tuple[str, Dec
     return serials + list(lot_totals.items())
 
 
-def _scanned_lot(product: Product, data: str) -> tuple[str, Decimal]:
+def _scanned_lot(product: Product, data: object) -> tuple[str, Decimal]:
     scan = parse_barcode(data)
     if scan.gtin and product.gtin and scan.gtin.lstrip("0") != product.gtin.lstrip("0"):
         raise InvalidInput(
@@ -132,14 +133,14 @@ def parse_line(
 def _check_keys(raw: Any) -> None:
     if not isinstance(raw, Mapping):
         raise InvalidInput(
-            f'A line is a dict such as {{"product": "CHAIR", "quantity": 2}}, not {raw!r}.'
+            f'A line is a dict such as {{"product": "CHAIR", "quantity": 2}}, not {described(raw)}.'
         )
     unknown = set(raw) - LINE_KEYS
     if unknown:
         raise InvalidInput(
-            f"Unknown key(s) {', '.join(sorted(map(str, unknown)))} in a line; "
+            f"Unknown key(s) {', '.join(sorted(map(as_text, unknown)))} in a line; "
             f"use {', '.join(sorted(LINE_KEYS))}.",
-            details={"keys": sorted(map(str, unknown))},
+            details={"keys": sorted(map(as_text, unknown))},
         )
     if "product" not in raw:
         raise InvalidInput('Every line needs a "product" (its code).')
@@ -169,11 +170,12 @@ def _lots_given(
 ) -> LotsInput:
     """The line's lots as ``rules.lots_input`` reads them, whichever way they were given."""
     if source == "first":
-        return generate_names(str(raw["first"]), _serial_count(product, raw.get("count"), quantity))
+        first = validate_lot_name(raw["first"])
+        return generate_names(first, _serial_count(product, raw.get("count"), quantity))
     if source == "scans":
         return scanned(product, raw["scans"])
     if source == "serials_text":
-        return parse_list(str(raw["serials_text"]), serial=True)
+        return parse_list(raw["serials_text"], serial=True)
     lots_given: LotsInput = raw.get("lots")
     return lots_given
 
@@ -231,12 +233,7 @@ def _line(product: Product, quantity: Decimal | None, details: Details) -> Line:
 
 def products_by_ref(conn: Connection, refs: Sequence[Any]) -> dict[str, Product]:
     """Products of the given refs (objects or codes) by code, in one query."""
-    codes: set[str] = set()
-    for ref in refs:
-        code = ref.code if isinstance(ref, Product) else ref
-        if not isinstance(code, str):
-            raise UnknownProduct(f"A product is given by its code, not {code!r}.")
-        codes.add(code.strip())
+    codes = {code_of(ref) for ref in refs}
     rows = conn.execute(select(products).where(products.c.code.in_(codes))).mappings()
     found = {r["code"]: product_from_row(r) for r in rows}
     missing = sorted(codes - set(found))
@@ -251,7 +248,7 @@ def products_by_ref(conn: Connection, refs: Sequence[Any]) -> dict[str, Product]
 
 def code_of(ref: Any) -> str:
     """The code of a product given as a Product or its code."""
-    return (ref.code if isinstance(ref, Product) else str(ref)).strip()
+    return product_code(ref.code if isinstance(ref, Product) else ref)
 
 
 def refuse_repeated_serials(named: Sequence[tuple[Product, str]], document: str = "") -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
-from lotline.errors import InvalidInput
 from lotline.models import Operation
+from lotline.rules.inputs import one_of
 from lotline.rules.states import STATES, TRANSFER_KINDS
 from lotline.services.documents import OperationRef
 from lotline.services.transfers.document import transfer_row
@@ -19,17 +19,9 @@ def list_transfers(conn: Connection, kind: str | None, state: str | None) -> lis
     """Transfers of ``kind`` in ``state`` (None: any), in order of creation."""
     conditions = []
     if kind is not None:
-        if kind not in TRANSFER_KINDS:
-            raise InvalidInput(
-                f"Unknown kind {kind!r}; use {', '.join(TRANSFER_KINDS)}.", details={"kind": kind}
-            )
-        conditions.append(operations.c.kind == kind)
+        conditions.append(operations.c.kind == one_of(kind, TRANSFER_KINDS, "kind of transfer"))
     if state is not None:
-        if state not in STATES:
-            raise InvalidInput(
-                f"Unknown state {state!r}; use {', '.join(STATES)}.", details={"state": state}
-            )
-        conditions.append(operations.c.state == state)
+        conditions.append(operations.c.state == one_of(state, STATES, "state"))
     return listing(conn, *conditions)
 
 
