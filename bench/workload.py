@@ -2,6 +2,7 @@
 
     python bench/workload.py --n 10000 [--db URL]     # one JSON line
     python bench/workload.py --table --n 1000 --n 10000
+    python bench/workload.py --n 1000 --api          # the same through HTTP (lotline serve)
 
 A fresh database every run: a new SQLite file by default, or a fresh schema in
 the PostgreSQL database given with --db. The run exits non-zero when a check fails.
@@ -21,7 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import lotline
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench.http_facade import local_server
 
 LOTS = 50
 
@@ -62,11 +66,21 @@ def timed(phases: dict[str, float], name: str, work: Callable[[], Any]) -> Any:
     return result
 
 
-def run_workload(n: int, url: str, seed: int = 42) -> dict[str, Any]:
-    """Run W(n) on the empty database at ``url``; returns the JSON object of the spec."""
+def run_workload(n: int, url: str, seed: int = 42, *, api: bool = False) -> dict[str, Any]:
+    """Run W(n) on the empty database at ``url``; returns the JSON object of the spec.
+
+    ``api``: through the REST API of a `lotline serve` started on the database.
+    """
     if n < 100 or n % 100:
         raise SystemExit("--n must be a multiple of 100 (50 lots of 2N/50 and N/50 units)")
-    app = lotline.open(url, user="bench")
+    with local_server(url) if api else nullcontext(None) as remote:
+        result = _run(n, url, seed, remote)
+    return {**result, "through": "api" if api else "library"}
+
+
+def _run(n: int, url: str, seed: int, remote: Any) -> dict[str, Any]:
+    library = lotline.open(url, user="bench")
+    app: Any = remote or library
     app.products.create("COMP-A", "Component A", "lot")
     app.products.create("COMP-B", "Component B", "lot")
     app.products.create("SPARE", "Spare part", "serial")
@@ -115,6 +129,9 @@ def run_workload(n: int, url: str, seed: int = 42) -> dict[str, Any]:
     timed(phases, "M", manufacture)
     timed(phases, "D", deliver)
 
+    if remote is not None:  # a client keeps the ids of what it received and made
+        remote.lots.remember("COMP-A")
+        remote.lots.remember("FG")
     rng = random.Random(seed)
     latencies: list[float] = []
     for _ in range(100):
@@ -129,8 +146,8 @@ def run_workload(n: int, url: str, seed: int = 42) -> dict[str, Any]:
     phases["T_p95_ms"] = round(statistics.quantiles(latencies, n=20)[-1], 3)
 
     on_hand = timed(phases, "Q", lambda: app.lots.list(location="WH/Stock", in_stock=True))
-    checks = check_outcome(app, n, on_hand, fg_serials)
-    app.close()
+    checks = check_outcome(library, n, on_hand, fg_serials)
+    library.close()
     return {
         "system": "lotline",
         "version": lotline.__version__,
@@ -216,11 +233,16 @@ def main() -> int:
     parser.add_argument("--db", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--table", action="store_true", help="print a Markdown table too")
+    parser.add_argument(
+        "--api",
+        action="store_true",
+        help="run through the REST API of a `lotline serve` started on the fresh database",
+    )
     args = parser.parse_args()
     results = []
     for n in args.n or [1000]:
         with fresh_database(args.db) as url:
-            result = run_workload(n, url, args.seed)
+            result = run_workload(n, url, args.seed, api=args.api)
         print(json.dumps(result), flush=True)
         results.append(result)
     if args.table:

@@ -17,6 +17,7 @@ from lotline.services.manufacturing import Manufacturing
 from lotline.services.stock import StockService
 from lotline.services.trace import Trace
 from lotline.services.transfers import Transfers
+from lotline.services.users import Users
 from lotline.store import engine as store_engine
 from lotline.store import migrate
 from lotline.store.engine import Database
@@ -37,6 +38,7 @@ class Lotline:
         self.trace = Trace(db, user)
         self.manufacturing = Manufacturing(db, user)
         self.transfers = Transfers(db, user)
+        self.users = Users(db, user)
 
     @property
     def url(self) -> str:

@@ -14,6 +14,8 @@ import lotline.cli.transfers  # noqa: F401  (registers its commands)
 from lotline.cli import (
     catalog,  # noqa: F401  (registers its commands)
     manufacturing,  # noqa: F401  (registers its commands)
+    serve,  # noqa: F401  (registers its commands)
+    users,  # noqa: F401  (registers its commands)
 )
 from lotline.cli.common import app
 

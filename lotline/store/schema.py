@@ -315,3 +315,63 @@ inventory_counts = Table(
     UniqueConstraint("product_id", "location_id", "lot_key"),
     CheckConstraint("counted_quantity >= 0", name="counted_not_negative"),
 )
+
+# --- the server: users, API tokens, idempotent writes, background jobs -----------------
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(256), nullable=True),
+    _created(),
+    CheckConstraint("role IN ('viewer','operator','manager','admin')", name="role"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("label", String(128), nullable=True),
+    Column("prefix", String(16), nullable=False),
+    # sha256 of the secret; the secret itself is shown once and never stored
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    _created(),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    _id(),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    # NULL while the first request with this key is still being answered
+    Column("status", Integer, nullable=True),
+    Column("headers", Text, nullable=True),
+    Column("body", Text, nullable=True),
+    _created(),
+    UniqueConstraint("user_id", "key"),
+    Index("ix_idempotency_keys_created_at", "created_at"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    _id(),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("done", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("result", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("user_name", String(128), nullable=False),
+    _created(),
+    Column("finished_at", DateTime, nullable=True),
+    CheckConstraint("state IN ('running','done','failed','interrupted')", name="state"),
+    Index("ix_jobs_state", "state"),
+)
