@@ -14,6 +14,8 @@ from lotline.services.ledger import check
 from lotline.services.locations import Locations, ensure_defaults
 from lotline.services.lots import LotsService
 from lotline.services.manufacturing import Manufacturing
+from lotline.services.partners import Partners, ensure_identity
+from lotline.services.standards import Exports
 from lotline.services.stock import StockService
 from lotline.services.trace import Trace
 from lotline.services.transfers import Transfers
@@ -39,6 +41,8 @@ class Lotline:
         self.manufacturing = Manufacturing(db, user)
         self.transfers = Transfers(db, user)
         self.users = Users(db, user)
+        self.partners = Partners(db, user)
+        self.exports = Exports(db, user)
 
     @property
     def url(self) -> str:
@@ -67,6 +71,7 @@ def _prepare(conn: Connection) -> None:
     migrate.upgrade(conn)
     ensure_settings(conn)
     ensure_defaults(conn)
+    ensure_identity(conn)
 
 
 def open(url: str | None = None, *, user: str | None = None) -> Lotline:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from lotline.errors import InvalidState, UnknownOperation
 from lotline.models import Operation, OperationLine
 from lotline.rules import states
+from lotline.services.partners import partner_id
 from lotline.store.schema import (
     locations,
     lots,
@@ -57,7 +58,9 @@ def create_operation(
     at: datetime,
     **values: Any,
 ) -> int:
-    """Insert a document row and return its id."""
+    """Insert a document row and return its id; a partner name refers to its record."""
+    if values.get("partner"):
+        values["partner_id"] = partner_id(conn, values["partner"])
     key = conn.execute(
         insert(operations).values(
             name=name,
