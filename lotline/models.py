@@ -368,3 +368,28 @@ class Site:
 
     location: str
     place: Address = Address()
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """One document that brought a lot in (a step back) or took it out (a step forward).
+
+    ``kind``: receipt, delivery, return or manufacturing; ``partner`` is None for our
+    own production.
+    """
+
+    kind: str
+    partner: str | None
+    document: str
+    date: datetime
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OneStep:
+    """One step back and one step forward of a lot or serial (EU 178/2002)."""
+
+    product: str
+    lot: str
+    back: tuple[StepRow, ...]
+    forward: tuple[StepRow, ...]

@@ -142,9 +142,27 @@ def food_chain(app: Any) -> dict[str, str]:
     """A supplier's lettuce received, made into salad, shipped to a store, plus a counted
     lot of kits and a wrong count reverted. Returns the documents' and lots' names."""
     app.settings.update(expiration_dates=True)
-    app.partners.create("Green Farms", gln="0614141000029", city="Salinas", state="CA")
+    app.partners.create(
+        "Green Farms",
+        gln="0614141000029",
+        address="1 Field Rd",
+        city="Salinas",
+        state="CA",
+        postal_code="93901",
+        country="US",
+        phone="+1 831 555 0100",
+    )
     app.partners.create("Fresh Mart", gln="0614141000036", city="Boston", state="MA")
-    app.partners.describe_site("WH", gln="0614141000012", city="Springfield", state="IL")
+    app.partners.describe_site(
+        "WH",
+        gln="0614141000012",
+        address="5 Depot St",
+        city="Springfield",
+        state="IL",
+        postal_code="62701",
+        country="US",
+        phone="+1 217 555 0199",
+    )
     app.products.create(
         "LETTUCE",
         "Romaine lettuce",

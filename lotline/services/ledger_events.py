@@ -199,7 +199,8 @@ def read_slice(
     (those that moved ``product``/``lot`` when given), with their lines.
 
     ``first_documents_of``: the kind of document whose lots get their first document
-    looked up ("adjustment": to tell the lots an adjustment created; "" for none).
+    looked up ("adjustment": to tell the lots an adjustment created; "*" every kind;
+    "" none).
     """
     rows, outside = _documents(conn, start, end, _filters(conn, product, lot))
     lines = _line_rows(conn, list(rows))
@@ -232,7 +233,7 @@ def read_slice(
             )
         )
     _link_reverts(documents)
-    wanted = {d.id for d in documents.values() if d.kind == first_documents_of}
+    wanted = {d.id for d in documents.values() if first_documents_of in (d.kind, "*")}
     lot_ids = {
         line.lot.id for key in wanted for line in documents[key].lines if line.lot is not None
     }

@@ -8,12 +8,17 @@ receipt (``services/epcis_capture.py``).
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from lotline.services import identifiers
+from lotline.models import OneStep
+from lotline.services import fsma204_files, identifiers
 from lotline.services.base import Service
-from lotline.services.epcis import Scheme, export_epcis
+from lotline.services.epcis import Scheme, export_epcis, to_json
+from lotline.services.fsma204 import Fsma204Row, fsma204_rows, one_step
 
 
 class Exports(Service):
@@ -45,3 +50,34 @@ class Exports(Service):
     def set_company_prefix_length(self, length: int | None) -> None:
         """The length of the GS1 company prefix in our GTINs and GLNs (for EPC URIs)."""
         self._run(lambda conn: identifiers.set_company_prefix_length(conn, length))
+
+    @staticmethod
+    def epcis_json(document: dict[str, Any]) -> str:
+        """An exported EPCISDocument as JSON-LD text."""
+        return to_json(document)
+
+    def fsma204(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        products: Sequence[str] | None = None,
+        lots: Sequence[str] | None = None,
+    ) -> builtins.list[Fsma204Row]:
+        """The FSMA 204 sortable spreadsheet's rows of [start, end): receiving, shipping and
+        transformation events of tracked products, with their key data elements."""
+        return self._run(lambda conn: fsma204_rows(conn, start, end, products, lots))
+
+    @staticmethod
+    def fsma204_csv(rows: Sequence[Fsma204Row]) -> str:
+        """The rows as CSV text."""
+        return fsma204_files.to_csv(rows)
+
+    @staticmethod
+    def fsma204_xlsx(rows: Sequence[Fsma204Row], path: str | Path) -> Path:
+        """The rows as an XLSX workbook with a sheet explaining the columns."""
+        return fsma204_files.to_xlsx(rows, path)
+
+    def one_step(self, product: str, lot: str) -> OneStep:
+        """One step back and one step forward of a lot or serial: its immediate suppliers
+        and customers, with documents, dates and quantities."""
+        return self._run(lambda conn: one_step(conn, product, lot))
