@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from lotline.models import CheckReport
 from lotline.services.adjustments import Adjustments
 from lotline.services.catalog import Catalog, SettingsService, ensure_settings
+from lotline.services.labels import Labels
 from lotline.services.ledger import check
 from lotline.services.locations import Locations, ensure_defaults
 from lotline.services.lots import LotsService
@@ -43,6 +44,7 @@ class Lotline:
         self.users = Users(db, user)
         self.partners = Partners(db, user)
         self.exports = Exports(db, user)
+        self.labels = Labels(db, user)
 
     @property
     def url(self) -> str:
