@@ -16,7 +16,7 @@ from lotline.services.locations import Locations, ensure_defaults
 from lotline.services.lots import LotsService
 from lotline.services.manufacturing import Manufacturing
 from lotline.services.partners import Partners, ensure_identity
-from lotline.services.standards import Exports
+from lotline.services.standards import Exports, Imports
 from lotline.services.stock import StockService
 from lotline.services.trace import Trace
 from lotline.services.transfers import Transfers
@@ -45,6 +45,7 @@ class Lotline:
         self.partners = Partners(db, user)
         self.exports = Exports(db, user)
         self.labels = Labels(db, user)
+        self.imports = Imports(db, user)
 
     @property
     def url(self) -> str:

@@ -253,3 +253,65 @@ def unece_unit(unit: str) -> str | None:
     if key.upper() in UNECE_UNITS.values():
         return key.upper()
     return UNECE_UNITS.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemId:
+    """What an EPC URI or a Digital Link names: a GTIN with a lot or a serial, or neither."""
+
+    gtin: str
+    lot: str | None = None
+    serial: str | None = None
+
+
+_EPC = re.compile(
+    r"urn:epc:(?:id:(?P<sgtin>sgtin)|class:(?P<lgtin>lgtin)|idpat:(?P<pattern>sgtin)):"
+    r"(?P<prefix>[0-9]+)\.(?P<item>[0-9]+)\.(?P<rest>.+)"
+)
+
+
+def _epc_unescape(value: str) -> str:
+    return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def read_item(uri: str) -> ItemId:
+    """The GTIN, lot and serial an SGTIN/LGTIN/SGTIN-pattern URI or a Digital Link names.
+
+    Raises InvalidIdentifier for anything else, or a GTIN whose check digit is wrong.
+    """
+    from lotline.errors import InvalidBarcode
+    from lotline.rules.barcodes import parse_barcode
+
+    found = _EPC.fullmatch(uri.strip()) if isinstance(uri, str) else None
+    if found is not None and len(found["prefix"]) + len(found["item"]) == 13:
+        body = found["item"][0] + found["prefix"] + found["item"][1:]
+        gtin = body + str(check_digit(body))
+        rest = _epc_unescape(found["rest"])
+        if found["sgtin"]:
+            return ItemId(gtin, serial=rest)
+        if found["lgtin"]:
+            return ItemId(gtin, lot=rest)
+        if rest == "*":
+            return ItemId(gtin)
+    if isinstance(uri, str) and uri.lower().startswith(("http://", "https://")):
+        try:
+            scan = parse_barcode(uri)
+        except InvalidBarcode as exc:
+            raise InvalidIdentifier(str(exc), details={"value": uri}) from None
+        if scan.gtin:
+            return ItemId(scan.gtin, scan.lot, scan.serial)
+    raise InvalidIdentifier(
+        f"{uri!r} is neither an SGTIN, an LGTIN nor a GS1 Digital Link of a trade item.",
+        details={"value": str(uri)},
+    )
+
+
+def read_party(uri: str) -> str | None:
+    """The GLN a PGLN/SGLN URI or a Digital Link (414/417) names, else None."""
+    text = uri.strip() if isinstance(uri, str) else ""
+    epc = re.fullmatch(r"urn:epc:id:(?:pgln|sgln):([0-9]+)\.([0-9]*)(?:\..*)?", text)
+    if epc is not None and len(epc[1]) + len(epc[2]) == 12:
+        body = epc[1] + epc[2]
+        return body + str(check_digit(body))
+    link = re.fullmatch(r"https?://[^/]+(?:/.*)?/41[47]/([0-9]{13})(?:[/?].*)?", text)
+    return gln(link[1]) if link is not None else None

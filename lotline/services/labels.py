@@ -145,9 +145,7 @@ def order_lots(conn: Connection, product: Product, mo: str) -> list[str]:
     name = mo.strip()
     found = conn.execute(
         select(operations.c.id, operations.c.split_root_id)
-        .where(
-            operations.c.name.in_([name, f"{name}-001"]), operations.c.kind == "manufacturing"
-        )
+        .where(operations.c.name.in_([name, f"{name}-001"]), operations.c.kind == "manufacturing")
         .order_by(operations.c.name)
     ).first()
     if found is None:

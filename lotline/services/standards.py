@@ -14,11 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lotline.models import OneStep
+from lotline.models import OneStep, Operation
 from lotline.services import fsma204_files, identifiers
 from lotline.services.base import Service
 from lotline.services.epcis import Scheme, export_epcis, to_json
+from lotline.services.epcis_capture import capture
 from lotline.services.fsma204 import Fsma204Row, fsma204_rows, one_step
+from lotline.services.locations import STOCK, LocationRef
 
 
 class Exports(Service):
@@ -81,3 +83,12 @@ class Exports(Service):
         """One step back and one step forward of a lot or serial: its immediate suppliers
         and customers, with documents, dates and quantities."""
         return self._run(lambda conn: one_step(conn, product, lot))
+
+
+class Imports(Service):
+    """app.imports: what partners send in the standards' formats."""
+
+    def epcis(self, document: Any, destination: LocationRef = STOCK) -> Operation:
+        """A supplier's EPCIS shipping events (a dict, or JSON text) as a draft receipt, ready
+        to validate on arrival; every event that cannot be mapped is reported at once."""
+        return self._run(lambda conn: capture(conn, self.user, document, destination))

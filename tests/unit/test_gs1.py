@@ -143,3 +143,28 @@ def test_element_string_puts_fixed_fields_first_and_a_separator_between_variable
     assert element.text == "(01)09506000134352(17)270331(10)AB12(21)S1"
     assert element.raw == "010950600013435217270331" + "10AB12\x1d21S1"
     assert gs1.element_string("09506000134352", serial="S1").raw == "010950600013435221S1"
+
+
+def test_epc_uris_and_digital_links_read_back_to_the_item() -> None:
+    assert gs1.read_item("urn:epc:id:sgtin:0614141.812345.6789AB") == gs1.ItemId(
+        "80614141123458", serial="6789AB"
+    )
+    assert gs1.read_item("urn:epc:class:lgtin:0614141.077777.987") == gs1.ItemId(
+        "00614141777778", lot="987"
+    )
+    assert gs1.read_item("urn:epc:idpat:sgtin:4012345.066666.*").gtin == "04012345666663"
+    assert gs1.read_item("https://id.gs1.org/01/09506000134352/10/AB%2F12") == gs1.ItemId(
+        "09506000134352", lot="AB/12"
+    )
+    assert gs1.read_item(gs1.lgtin_uri("09506000134352", "A/B%", 7)).lot == "A/B%"
+    with pytest.raises(InvalidIdentifier):
+        gs1.read_item("urn:epc:id:sscc:0614141.1234567890")
+    with pytest.raises(InvalidIdentifier):
+        gs1.read_item("https://id.gs1.org/01/09506000134353/10/A")
+
+
+def test_parties_read_back_to_their_gln() -> None:
+    assert gs1.read_party("urn:epc:id:pgln:0614141.00003") == "0614141000036"
+    assert gs1.read_party("urn:epc:id:sgln:0614141.00001.0") == "0614141000012"
+    assert gs1.read_party("https://id.gs1.org/417/0614141000036") == "0614141000036"
+    assert gs1.read_party("urn:lotline:partner:Acme") is None
