@@ -15,6 +15,7 @@ from lotline.cli import (
     catalog,  # noqa: F401  (registers its commands)
     manufacturing,  # noqa: F401  (registers its commands)
     serve,  # noqa: F401  (registers its commands)
+    standards,  # noqa: F401  (registers its commands)
     users,  # noqa: F401  (registers its commands)
 )
 from lotline.cli.common import app
