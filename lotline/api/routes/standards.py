@@ -16,21 +16,34 @@ from lotline.api.inputs import Body as Input
 from lotline.api.routes import Id, keys, router
 from lotline.api.types import QuantityOut, Text, Timestamp
 from lotline.api.views import DocumentView, View
+from lotline.errors import InvalidInput
 from lotline.models import Operation, Partner
 
 routes = router("standards")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_LD = "application/ld+json"
-From = Annotated[date | None, Query(alias="from", description="First day (UTC), included.")]
-To = Annotated[date | None, Query(alias="to", description="Last day (UTC), included.")]
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+From = Annotated[
+    str | None, Query(alias="from", pattern=DAY, description="First day (UTC), YYYY-MM-DD.")
+]
+To = Annotated[str | None, Query(alias="to", pattern=DAY, description="Last day (UTC), included.")]
 
 
-def _start(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min) if day else None
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not a day (YYYY-MM-DD).", details={"field": field, "value": text}
+        ) from None
 
 
-def _end(day: date | None) -> datetime | None:
-    return datetime.combine(day + timedelta(days=1), time.min) if day else None
+def _start(day: str | None) -> datetime | None:
+    return datetime.combine(_day(day, "from"), time.min) if day else None
+
+
+def _end(day: str | None) -> datetime | None:
+    return datetime.combine(_day(day, "to") + timedelta(days=1), time.min) if day else None
 
 
 @routes.get(
