@@ -318,7 +318,7 @@ def export_epcis(
     """The EPCISDocument of what the ledger did in [start, end) (for a product or lot)."""
     if identifiers not in ("digital_link", "epc"):
         raise InvalidInput(
-            f"Identifiers are 'digital_link' or 'epc', not {identifiers!r}.",
+            f"Items are named by Digital Link or by EPC URI; {identifiers!r} is neither.",
             details={"field": "identifiers", "value": str(identifiers)},
         )
     length = company_prefix_length(conn, prefix_length)

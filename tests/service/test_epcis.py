@@ -182,5 +182,5 @@ def test_an_export_for_a_period_a_product_or_a_lot_keeps_only_those_documents(
 def test_epc_uris_need_the_company_prefix_length(app: Lotline) -> None:
     with pytest.raises(InvalidInput, match="company prefix"):
         app.exports.epcis(identifiers="epc")
-    with pytest.raises(InvalidInput, match="'digital_link' or 'epc'"):
+    with pytest.raises(InvalidInput, match="Digital Link or by EPC URI"):
         app.exports.epcis(identifiers="gs1")  # type: ignore[arg-type]
