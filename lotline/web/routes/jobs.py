@@ -1,0 +1,7 @@
+"""jobs."""
+
+from __future__ import annotations
+
+from lotline.web.routes import router
+
+routes = router()

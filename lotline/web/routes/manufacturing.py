@@ -1,0 +1,7 @@
+"""manufacturing."""
+
+from __future__ import annotations
+
+from lotline.web.routes import router
+
+routes = router()

@@ -1,0 +1,7 @@
+"""transfers."""
+
+from __future__ import annotations
+
+from lotline.web.routes import router
+
+routes = router()
