@@ -102,6 +102,7 @@ def render(
     request: Request,
     name: str,
     context: dict[str, Any],
+    /,
     *,
     user: Any = None,
     block: str | None = None,
@@ -120,17 +121,21 @@ def render(
     return templates.TemplateResponse(request, name, full, block_name=block, status_code=status)
 
 
-def page(web: Web, name: str, status: int = 200, **context: Any) -> Response:
+def page(web: Web, name: str, status: int = 200, /, **context: Any) -> Response:
     """A whole page for the logged-in user."""
     return render(web.request, name, context, user=web.user, status=status)
 
 
-def block(web: Web, name: str, block_name: str, status: int = 200, **context: Any) -> Response:
+def block(
+    web: Web, name: str, block_name: str, status: int = 200, /, **context: Any
+) -> Response:
     """One block of a template, for htmx to swap in."""
     return render(web.request, name, context, user=web.user, block=block_name, status=status)
 
 
-def refused(web: Web, name: str, block_name: str, refusal: Refusal, **context: Any) -> Response:
+def refused(
+    web: Web, name: str, block_name: str, refusal: Refusal, /, **context: Any
+) -> Response:
     """The form block again, with the refusal on it (422: nothing was saved)."""
     return block(web, name, block_name, 422, refusal=refusal, **context)
 
