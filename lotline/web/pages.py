@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -33,7 +33,7 @@ TRACKING_LABELS = {
 }
 STATE_LABELS = {
     "draft": "Draft",
-    "confirmed": "Waiting",
+    "confirmed": "Confirmed",
     "ready": "Ready",
     "done": "Done",
     "cancelled": "Cancelled",
@@ -126,18 +126,19 @@ def page(web: Web, name: str, status: int = 200, /, **context: Any) -> Response:
     return render(web.request, name, context, user=web.user, status=status)
 
 
-def block(
-    web: Web, name: str, block_name: str, status: int = 200, /, **context: Any
-) -> Response:
+def block(web: Web, name: str, block_name: str, status: int = 200, /, **context: Any) -> Response:
     """One block of a template, for htmx to swap in."""
     return render(web.request, name, context, user=web.user, block=block_name, status=status)
 
 
-def refused(
-    web: Web, name: str, block_name: str, refusal: Refusal, /, **context: Any
-) -> Response:
+def refused(web: Web, name: str, block_name: str, refusal: Refusal, /, **context: Any) -> Response:
     """The form block again, with the refusal on it (422: nothing was saved)."""
     return block(web, name, block_name, 422, refusal=refusal, **context)
+
+
+def url(path: str, **query: str) -> str:
+    """A path of the site with its query (names keep their slashes: /mo?name=WH/MO/00001)."""
+    return f"{path}?{urlencode(query, safe='/')}" if query else path
 
 
 def go(request: Request, url: str) -> Response:

@@ -49,7 +49,9 @@ def dashboard(
     }
     context: dict[str, Any] = {"filters": filters, "total": len(rows), "rows": rows[:SHOWN]}
     if filters["group"] == "location":
-        context["by_location"] = _by_location(web.app.stock.quants(product or None, location or None))
+        context["by_location"] = _by_location(
+            web.app.stock.quants(product or None, location or None)
+        )
     return page(
         web,
         "lots.html",

@@ -10,7 +10,7 @@ from fastapi import Form, Response
 from lotline.errors import LotlineError, SerialsRequired
 from lotline.models import ManufacturingOrder
 from lotline.web.jobs import LONG_LIST, start_job
-from lotline.web.pages import Refusal, go, page, refusal, refused, render
+from lotline.web.pages import Refusal, go, page, refusal, refused, render, url
 from lotline.web.routes import router
 from lotline.web.sessions import Operator, Viewer, Web, flash
 
@@ -21,7 +21,7 @@ BATCH_FIELDS = ("first", "count", "lots")
 
 
 def order_url(name: str) -> str:
-    return f"/mo?name={name}"
+    return url("/mo", name=name)
 
 
 @routes.get("/manufacturing")

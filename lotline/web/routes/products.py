@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Response
 
 from lotline.errors import LotlineError
-from lotline.web.pages import go, page, refusal, refused
+from lotline.web.pages import go, page, refusal, refused, url
 from lotline.web.routes import router
 from lotline.web.sessions import Manager, Viewer, flash
 
@@ -35,7 +35,7 @@ def create_product(
     except LotlineError as exc:
         return refused(web, "products.html", "new", refusal(exc, NEW_FIELDS), form=form)
     flash(web.request, f"Product {made.code} created.")
-    return go(web.request, f"/product?code={made.code}")
+    return go(web.request, url("/product", code=made.code))
 
 
 def _product_page(web: Viewer, code: str, status: int = 200, **context: object) -> Response:
@@ -65,5 +65,5 @@ def set_tracking(web: Manager, code: str, tracking: Annotated[str, Form()] = "")
         return _product_page(web, code, status=422, refusal=refusal(exc, ("tracking",)))
     if not warnings:
         flash(web.request, "Tracking saved.")
-        return go(web.request, f"/product?code={code}")
+        return go(web.request, url("/product", code=code))
     return _product_page(web, code, warnings=warnings)

@@ -9,7 +9,7 @@ from fastapi import Form, Response
 
 from lotline.errors import LotlineError
 from lotline.models import Product, Quant
-from lotline.web.pages import go, page, refusal, render
+from lotline.web.pages import go, page, refusal, render, url
 from lotline.web.routes import router
 from lotline.web.sessions import Manager, Viewer, Web, flash
 
@@ -75,7 +75,7 @@ def set_quantity(
         flash(web.request, f"{found.code} at {where} already had {quantity} on hand.")
     else:
         flash(web.request, f"On hand of {found.code} at {where} set to {quantity} ({done.name}).")
-    return go(web.request, f"/quantity?product={found.code}")
+    return go(web.request, url("/quantity", product=found.code))
 
 
 def _refused_row(

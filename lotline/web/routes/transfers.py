@@ -12,7 +12,7 @@ from fastapi import Form, Response
 from lotline.errors import InvalidInput, LotlineError
 from lotline.models import Operation, Product
 from lotline.web.jobs import LONG_LIST, start_job
-from lotline.web.pages import Refusal, go, page, refusal, render
+from lotline.web.pages import Refusal, go, page, refusal, render, url
 from lotline.web.routes import router
 from lotline.web.sessions import Operator, Viewer, Web, flash
 
@@ -24,7 +24,7 @@ Texts = Annotated[list[str], Form()]
 
 
 def transfer_url(name: str) -> str:
-    return f"/transfer?name={name}"
+    return url("/transfer", name=name)
 
 
 @routes.get("/transfers")
