@@ -48,12 +48,12 @@ def _level(node: TraceNode, offset: int) -> dict[str, Any]:
 
 @routes.get("/trace/level")
 def trace_level(
-    web: Viewer, product: str, lot: str, direction: str = "down", offset: int = 0
+    web: Viewer, product: str, lot: str, direction: str = "down", offset: int = 0, depth: int = 1
 ) -> Response:
     """One level of the tree: the lots just below ``lot`` (a page of them), each with a
     toggle when it has lots below it."""
     node = _tree(web, product, lot, direction)
-    context = {"direction": direction, **_level(node, offset)}
+    context = {"direction": direction, "depth": depth, **_level(node, offset)}
     return render(web.request, "_trace_level.html", context, user=web.user)
 
 
