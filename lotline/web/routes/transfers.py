@@ -64,10 +64,10 @@ def _line(raw: dict[str, str], product: Product | None, web: Web) -> dict[str, A
     line), else the series First SN + Number of SN, else only a quantity."""
     line: dict[str, Any] = {"product": raw["product"], "quantity": raw["quantity"] or None}
     lots = raw["lots"]
-    if lots.strip() and product is not None and product.tracking == "serial":
-        line["serials_text"] = lots
-    elif lots.strip():
-        line["lots"] = dict(web.app.lots.parse_list(lots))
+    serial = product is not None and product.tracking == "serial"
+    if lots.strip():
+        entries = web.app.lots.parse_list(lots, serial=serial)
+        line["lots"] = [name for name, _ in entries] if serial else dict(entries)
     elif raw["first"].strip():
         count = raw["count"].strip()
         line["first"], line["count"] = raw["first"].strip(), int(count) if count.isdigit() else -1
