@@ -71,6 +71,8 @@ templates.env.filters["qty"] = _quantity
 templates.env.filters["when"] = _when
 templates.env.globals["TRACKING_LABELS"] = TRACKING_LABELS
 templates.env.globals["STATE_LABELS"] = STATE_LABELS
+# The form macros, for blocks rendered alone (without their template's imports).
+templates.env.globals["f"] = templates.env.get_template("_forms.html").module
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,20 @@ class Browser:
 
     client: TestClient
     url: str
+    users: set[str] = field(default_factory=set)
 
     def csrf(self) -> str:
         return str(self.client.cookies.get("csrftoken", ""))
 
+    def ensure(self, role: str) -> None:
+        """A user named after its role (added on first use: hashing a password is slow)."""
+        if role not in self.users:
+            with lotline.open(self.url, user="setup") as app:
+                app.users.add(role, role, PASSWORD.format(role=role))
+            self.users.add(role)
+
     def login(self, role: str) -> Any:
+        self.ensure(role)
         self.client.get("/login")
         return self.post("/login", {"name": role, "password": PASSWORD.format(role=role)})
 
@@ -52,7 +61,6 @@ class Browser:
 
 @pytest.fixture
 def site(db_url: str) -> Iterator[Browser]:
-    add_users(db_url)
     with TestClient(create_app(db_url), raise_server_exceptions=True) as client:
         yield Browser(client, db_url)
 

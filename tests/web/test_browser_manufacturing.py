@@ -46,7 +46,9 @@ def test_a_lot_order_gets_its_lot_from_the_plus_icon_and_produces_all(
     field = page.get_by_label("Lot/Serial Number", exact=True)
     expect(field).to_have_value("")
     page.get_by_role("button", name="Generate the next lot/serial number").click()
-    expect(page.get_by_label("Lot/Serial Number", exact=True)).to_have_value(re.compile(r"^BN2-\d+$"))
+    expect(page.get_by_label("Lot/Serial Number", exact=True)).to_have_value(
+        re.compile(r"^BN2-\d+$")
+    )
     lot = page.get_by_label("Lot/Serial Number", exact=True).input_value()
     page.screenshot(path=screenshots / "manufacturing-order.png", full_page=True)
 
@@ -84,9 +86,7 @@ def test_two_chairs_go_through_batch_production_to_two_split_orders(
     assert {o.state for o in workshop.manufacturing.backorders(f"{name}-001")} == {"done"}
 
 
-def test_prepare_mo_splits_the_order_and_leaves_each_open(
-    open_as: Any, workshop: Lotline
-) -> None:
+def test_prepare_mo_splits_the_order_and_leaves_each_open(open_as: Any, workshop: Lotline) -> None:
     page = open_as("operator")
     name = new_order(page, "CHAIR-002", "2")
     page.get_by_role("button", name="Produce All").click()

@@ -45,7 +45,10 @@ def test_reassigning_lots_to_stock_counted_without_them(
         expect(page.locator("#messages")).to_contain_text(f"at {place} set to 0")
     expect(page.get_by_text("No Stock On Hand")).to_be_visible()
 
-    for place, lot, quantity in (("WH/Stock/Shelf G", "GL-000-A", "30"), ("WH/Stock", "GL-000-B", "12")):
+    for place, lot, quantity in (
+        ("WH/Stock/Shelf G", "GL-000-A", "30"),
+        ("WH/Stock", "GL-000-B", "12"),
+    ):
         page.get_by_role("button", name="New").click()
         line = page.locator("tr.new-line")
         line.get_by_label("Location").select_option(place)
@@ -61,6 +64,8 @@ def test_reassigning_lots_to_stock_counted_without_them(
     page.get_by_role("button", name="History").click()
     page.wait_for_url("**/quantity/history**")
     expect(page.locator("#history")).to_be_visible()
-    zeroing = page.locator("#history tbody tr", has_text="Virtual Locations/Inventory adjustment").filter(has_text="WH/Stock/Shelf G")
+    zeroing = page.locator(
+        "#history tbody tr", has_text="Virtual Locations/Inventory adjustment"
+    ).filter(has_text="WH/Stock/Shelf G")
     assert zeroing.count() == 3  # counted without a lot, zeroed, counted again with GL-000-A
     page.screenshot(path=screenshots / "history.png", full_page=True)

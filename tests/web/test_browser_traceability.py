@@ -34,7 +34,9 @@ def genealogy(data: Lotline) -> Lotline:
     legs = data.manufacturing.confirm(data.manufacturing.order("LEG-004", 12))
     data.manufacturing.generate_lot(legs)
     data.manufacturing.produce_all(legs)
-    data.manufacturing.batch_produce(data.manufacturing.confirm(data.manufacturing.order("STOOL-004", 3)))
+    data.manufacturing.batch_produce(
+        data.manufacturing.confirm(data.manufacturing.order("STOOL-004", 3))
+    )
     delivery = data.transfers.reserve(
         data.transfers.delivery([{"product": "STOOL-004", "quantity": 2}], partner="Acme Offices")
     )

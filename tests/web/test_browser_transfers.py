@@ -77,7 +77,9 @@ def test_validating_part_of_a_delivery_asks_about_a_backorder(
     open_as: Any, catalog: Lotline, screenshots: Path
 ) -> None:
     catalog.transfers.validate(
-        catalog.transfers.receipt([{"product": "DESK-T", "lots": ["DK-0201", "DK-0202", "DK-0203"]}])
+        catalog.transfers.receipt(
+            [{"product": "DESK-T", "lots": ["DK-0201", "DK-0202", "DK-0203"]}]
+        )
     )
     delivery = catalog.transfers.delivery([{"product": "DESK-T", "quantity": 3}], partner="Acme")
     page = open_as("operator")

@@ -202,7 +202,7 @@ def batch_produce(
         made = web.app.manufacturing.batch_produce(name, text=lots, complete=complete)
         return order_url(made[0].name)
 
-    if lots.count("\n") >= LONG_LIST:
+    if len(lots.splitlines()) >= LONG_LIST:
         return start_job(web, "batch-production", work)
     try:
         url = work()
