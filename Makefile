@@ -7,7 +7,7 @@ DEMO_DB := demo.db
 DEMO_USER := admin
 DEMO_PASSWORD := admin
 
-.PHONY: install run browser screenshots test lint unit bench clean
+.PHONY: install run browser screenshots test lint unit bench clean drill
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ lint: install
 TEST_WORKERS ?= auto
 test: lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
+## make drill: the reliability drills of tests/drills run long (minutes): more processes,
+## calls, kills and random sequences than in make test (LOTLINE_DRILL=long)
+DRILL_WORKERS ?= 2
+drill: install
+	LOTLINE_DRILL=long $(BIN)/pytest -n $(DRILL_WORKERS) tests/drills
 
 bench: install
 	$(BIN)/python bench/workload.py --table --n 1000 --n 10000

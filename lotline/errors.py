@@ -226,3 +226,30 @@ class UnknownCount(NotFound):
     """A count that is not pending (already applied or cleared)."""
 
     code = "unknown_count"
+
+
+# --- users, tokens and jobs of the server ------------------------------------------
+
+
+class UnknownUser(NotFound):
+    """A user name that does not exist."""
+
+    code = "unknown_user"
+
+
+class UnknownToken(NotFound):
+    """An API token id that does not exist."""
+
+    code = "unknown_token"
+
+
+class DuplicateUser(Conflict):
+    """A user name that is already taken."""
+
+    code = "duplicate_user"
+
+
+class UnknownJob(NotFound):
+    """A background job id that does not exist (or belongs to another user)."""
+
+    code = "unknown_job"

@@ -20,7 +20,13 @@ from typing import Any, Literal
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from lotline.errors import Conflict, InvalidInput, NotFound
+from lotline.errors import (
+    DuplicateUser,
+    InvalidInput,
+    UnknownJob,
+    UnknownToken,
+    UnknownUser,
+)
 from lotline.rules.text import required_text
 from lotline.services.base import Service, utcnow
 from lotline.store.schema import api_tokens, idempotency_keys, jobs, users
@@ -29,22 +35,6 @@ Role = Literal["viewer", "operator", "manager", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "operator", "manager", "admin")
 TOKEN_PREFIX = "ll_"
 KEY_LIFETIME = timedelta(hours=24)
-
-
-class UnknownUser(NotFound):
-    code = "unknown_user"
-
-
-class UnknownToken(NotFound):
-    code = "unknown_token"
-
-
-class DuplicateUser(Conflict):
-    code = "duplicate_user"
-
-
-class UnknownJob(NotFound):
-    code = "unknown_job"
 
 
 @dataclass(frozen=True, slots=True)

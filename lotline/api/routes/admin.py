@@ -16,7 +16,8 @@ from lotline.api.paging import Page, Pages, page
 from lotline.api.routes import Id, router
 from lotline.api.views import CheckView, Health, JobView, NewToken, TokenView, UserView
 from lotline.app import Lotline
-from lotline.services.users import ApiToken, Job, UnknownJob, UnknownUser, User
+from lotline.errors import UnknownJob, UnknownUser
+from lotline.services.users import ApiToken, Job, User
 
 routes = router("admin")
 
