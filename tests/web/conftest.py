@@ -80,9 +80,10 @@ def chromium_browser() -> Iterator[Any]:
     if binary is None:
         pytest.skip(HOW_TO_INSTALL)
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         pytest.skip("Playwright is not installed (pip install -e '.[dev]'); browser tests skipped")
+    expect.set_options(timeout=15_000)  # a busy 2-core machine runs the suite beside them
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=binary, headless=True)
         yield browser
@@ -135,7 +136,7 @@ def open_as(chromium_browser: Any, server: Served) -> Iterator[Any]:
         context = chromium_browser.new_context(
             base_url=server.base, viewport={"width": width, "height": 900}, accept_downloads=True
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
         page.goto("/login")
