@@ -170,6 +170,12 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+class PartialTransfer(Conflict):
+    """A transfer that can be done only in part, without a choice about the rest."""
+
+    code = "partial_transfer"
+
+
 class SerialsRequired(LotlineError):
     """A serial-tracked order of several units needs one serial per unit.
 
@@ -197,6 +203,24 @@ class DatabaseError(LotlineError):
 
 class DatabaseUnavailable(DatabaseError):
     code = "database_unavailable"
+
+
+class DatabaseNotFound(DatabaseUnavailable):
+    """No database where one was expected (a missing or empty file), and none was created."""
+
+    code = "database_not_found"
+
+
+class DatabaseBusy(DatabaseError):
+    """Another program held the write lock for longer than the wait allowed."""
+
+    code = "database_busy"
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The database can be read but not written (file permissions, a read-only server)."""
+
+    code = "database_read_only"
 
 
 class ConcurrentUpdate(DatabaseError):

@@ -1,21 +1,23 @@
 """The lotline command line: parse, call one facade function, render its result.
 
 Each command group lives in its own module and registers itself on ``app``.
+The modules import the library only inside their commands, so that ``--help``
+loads neither SQLAlchemy nor the services.
 """
 
 from __future__ import annotations
 
 import sys
 
-import lotline.cli.adjustments  # registers its commands
-import lotline.cli.lots
-import lotline.cli.trace
-import lotline.cli.transfers  # noqa: F401  (registers its commands)
-from lotline.cli import (
-    catalog,  # noqa: F401  (registers its commands)
-    manufacturing,  # noqa: F401  (registers its commands)
-    serve,  # noqa: F401  (registers its commands)
-    users,  # noqa: F401  (registers its commands)
+from lotline.cli import (  # noqa: F401  (each registers its commands)
+    adjustments,
+    catalog,
+    lots,
+    manufacturing,
+    serve,
+    trace,
+    transfers,
+    users,
 )
 from lotline.cli.common import app
 

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-import lotline
-from lotline.cli.catalog import products_app
-from lotline.cli.common import (
-    DbOption,
-    app,
-    cells,
-    console,
-    fail,
-    quant_table,
+from lotline.cli.catalog import QUANT_COLUMNS, products_app
+from lotline.cli.common import DbOption, app, fail, run, say
+from lotline.cli.lot_options import lots_with_quantities
+from lotline.cli.output import (
+    Column,
+    ExcelOption,
+    Format,
+    FormatOption,
+    LimitOption,
+    listing,
     quantity_text,
-    run,
-    say,
+    write,
 )
-from lotline.files import read_serials_file
-from lotline.models import Count, MoveLine, Operation
-from lotline.rules.quantities import QuantityInput
+
+if TYPE_CHECKING:
+    from lotline.app import Lotline
+    from lotline.models import Count, MoveLine, Operation
+    from lotline.rules.quantities import QuantityInput
 
 LotOption = Annotated[str | None, typer.Option("--lot", help="Lot or serial number")]
 ReasonOption = Annotated[
@@ -75,26 +75,17 @@ def count_command(
     )
 
 
-def _counts_table(rows: Sequence[Count]) -> Table:
-    table = Table(title="Counted quantities")
-    columns = ("Product", "Location", "Lot/Serial Number", "Counted", "On Hand", "Difference")
-    for column in (*columns, "Counted at", "User", ""):
-        table.add_column(column, justify="right" if column in columns[3:] else "left")
-    for c in rows:
-        table.add_row(
-            *cells(
-                c.product,
-                c.location,
-                c.lot or "",
-                quantity_text(c.counted),
-                quantity_text(c.on_hand),
-                quantity_text(c.difference),
-                c.counted_at.strftime("%Y-%m-%d %H:%M"),
-                c.user,
-                "outdated" if c.outdated else "",
-            )
-        )
-    return table
+COUNT_COLUMNS: tuple[Column[Count], ...] = (
+    Column("Product", "product", lambda c: c.product),
+    Column("Location", "location", lambda c: c.location),
+    Column("Lot/Serial Number", "lot", lambda c: c.lot),
+    Column("Counted", "counted", lambda c: c.counted, right=True),
+    Column("On Hand", "on_hand", lambda c: c.on_hand, right=True),
+    Column("Difference", "difference", lambda c: c.difference, right=True),
+    Column("Counted at", "counted_at", lambda c: c.counted_at),
+    Column("User", "user", lambda c: c.user),
+    Column("", "outdated", lambda c: "outdated" if c.outdated else ""),
+)
 
 
 @app.command()
@@ -120,22 +111,22 @@ def counts(
             fail("--apply applies every pending count; --product and --location are for --set.")
         operation = run(lambda a: a.adjustments.apply(reason=reason, force=force), db)
         if operation is None:
-            console.print("Counts applied; no on-hand quantity changed.")
+            say("Counts applied; no on-hand quantity changed.")
         else:
             say(f"{_done(operation)}: the counted quantities are on hand now.")
         return
     if clear:
         dropped = run(lambda a: a.adjustments.clear(product, location), db)
-        console.print(f"{dropped} count(s) cleared; stock is unchanged.")
+        say(f"{dropped} count(s) cleared; stock is unchanged.")
         return
     if set_:
         made = run(lambda a: a.adjustments.set_counts(product, location), db)
-        console.print(f"{made} on-hand quantit{'y' if made == 1 else 'ies'} copied into counts.")
+        say(f"{made} on-hand quantit{'y' if made == 1 else 'ies'} copied into counts.")
     rows = run(lambda a: a.adjustments.pending(), db)
     if rows:
-        console.print(_counts_table(rows))
+        write(rows, COUNT_COLUMNS, listing(Format.table, None), title="Counted quantities")
     else:
-        console.print("No pending counts.")
+        say("No pending counts.")
 
 
 @app.command()
@@ -145,26 +136,21 @@ def revert(operation: str, db: DbOption = None) -> None:
     say(f"{_done(done)} reverts {operation}.")
 
 
-def _history_table(rows: Sequence[MoveLine], title: str) -> Table:
-    table = Table(title=title)
-    for column in ("Date", "Reference", "Document", "Lot/Serial Number", "From", "To"):
-        table.add_column(column)
-    table.add_column("Quantity", justify="right")
-    table.add_column("User")
-    for line in rows:
-        table.add_row(
-            *cells(
-                line.date.strftime("%Y-%m-%d %H:%M:%S"),
-                line.reference,
-                line.operation,
-                line.lot or "",
-                line.source,
-                line.destination,
-                quantity_text(line.quantity),
-                line.user,
-            )
-        )
-    return table
+HISTORY_COLUMNS: tuple[Column[MoveLine], ...] = (
+    Column("Date", "date", lambda m: m.date.strftime("%Y-%m-%d %H:%M:%S")),
+    Column("Reference", "reference", lambda m: m.reference),
+    Column("Document", "operation", lambda m: m.operation),
+    Column("Lot/Serial Number", "lot", lambda m: m.lot),
+    Column("From", "source", lambda m: m.source),
+    Column("To", "destination", lambda m: m.destination),
+    Column("Quantity", "quantity", lambda m: m.quantity, right=True),
+    Column("User", "user", lambda m: m.user),
+    Column("Partner", "partner", lambda m: m.partner, in_table=False),
+)
+JSON_HISTORY_COLUMNS: tuple[Column[MoveLine], ...] = (
+    Column("Date", "date", lambda m: m.date),
+    *HISTORY_COLUMNS[1:],
+)
 
 
 @app.command()
@@ -172,11 +158,16 @@ def history(
     product: str,
     lot: LotOption = None,
     location: Annotated[str | None, typer.Option(help="Location (children included)")] = None,
+    format: FormatOption = Format.table,
+    limit: LimitOption = None,
+    excel: ExcelOption = False,
     db: DbOption = None,
 ) -> None:
     """Show every done move of a product, newest first."""
     rows = run(lambda a: a.adjustments.history(product, lot, location), db)
-    console.print(_history_table(rows, title=f"History of {escape(product)}"))
+    how = listing(format, limit, excel)
+    columns = HISTORY_COLUMNS if how.for_people else JSON_HISTORY_COLUMNS
+    write(rows, columns, how, title=f"History of {product}")
 
 
 @products_app.command("set-tracking")
@@ -188,7 +179,7 @@ def products_set_tracking(code: str, tracking: str, db: DbOption = None) -> None
     else:
         say(f"Product {code} is now tracked by {tracking}.")
     if warnings:
-        console.print(f"[yellow]Warning:[/] {escape(warnings[0])}", highlight=False)
+        say(f"Warning: {warnings[0]}")
         for line in warnings[1:]:
             say(f"  - {line}")
 
@@ -196,26 +187,18 @@ def products_set_tracking(code: str, tracking: str, db: DbOption = None) -> None
 @app.command("stock-untracked")
 def stock_untracked(
     product: Annotated[str | None, typer.Option(help="Product code")] = None,
+    format: FormatOption = Format.table,
+    limit: LimitOption = None,
+    excel: ExcelOption = False,
     db: DbOption = None,
 ) -> None:
     """Show the stock of lot/serial-tracked products that has no lot/serial number."""
     rows = run(lambda a: a.stock.untracked(product), db)
-    if rows:
-        console.print(quant_table(rows, title="Stock without a lot/serial number"))
+    how = listing(format, limit, excel)
+    if rows or not how.for_people:
+        write(rows, QUANT_COLUMNS, how, title="Stock without a lot/serial number")
     else:
-        console.print("All stock of tracked products has a lot/serial number.")
-
-
-def _parse_lots(items: Sequence[str]) -> dict[str, str]:
-    parsed: dict[str, str] = {}
-    for item in items:
-        name, sep, quantity = item.rpartition(":")
-        if not sep:
-            name, quantity = item, "1"
-        if name.strip() in parsed:
-            fail(f"--lot {name.strip()} is given twice; give each lot once with its quantity.")
-        parsed[name.strip()] = quantity
-    return parsed
+        say("All stock of tracked products has a lot/serial number.")
 
 
 @app.command("assign-lots")
@@ -242,10 +225,13 @@ def assign_lots(
             "Give the lots one way: --lot NAME:QTY (repeated), --first-serial X --count N, "
             "or --serials-file FILE."
         )
-    parsed = _parse_lots(lot) if lot else None
 
-    def action(a: lotline.Lotline) -> Operation:
-        lots_given: Mapping[str, QuantityInput] | None = parsed
+    def action(a: Lotline) -> Operation:
+        from lotline.files import read_serials_file
+
+        lots_given: Mapping[str, QuantityInput] | None = (
+            lots_with_quantities(lot, None) if lot else None
+        )
         if serials_file is not None:
             lots_given = dict(read_serials_file(serials_file))
         return a.adjustments.assign_lots(

@@ -1,20 +1,25 @@
-"""What every command shares: the Typer app, --db, opening the database, tables."""
+"""What every command shares: the Typer app, --db, opening the database, messages.
+
+Imports stay light: the library, SQLAlchemy and Rich are loaded when a command
+needs them, so ``lotline --help`` and a small query start quickly.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
-from typing import Annotated, NoReturn, TypeVar
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-import lotline
-from lotline.cli.hints import hint_for
 from lotline.errors import LotlineError
-from lotline.models import Product, Quant
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from lotline.app import Lotline
 
 T = TypeVar("T")
 
@@ -25,9 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-console = Console()
-err_console = Console(stderr=True)
-
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -37,6 +39,11 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+SERVER_FAILURE = 1
+"""Exit code when the database failed in a way lotline does not know (the server's side)."""
+REFUSED = 2
+"""Exit code of a refusal: nothing was recorded."""
 
 
 class _State:
@@ -51,69 +58,98 @@ def _main(db: DbOption = None) -> None:
     state.db = db
 
 
-def open_app(db: str | None = None) -> lotline.Lotline:
-    return lotline.open(db or state.db)
+@cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
 
 
-def run(action: Callable[[lotline.Lotline], T], db: str | None = None) -> T:
+def console() -> Console:
+    """Rich output on standard output (loaded on first use)."""
+    return _console(False)
+
+
+def err_console() -> Console:
+    """Rich output on standard error: refusals, progress, notes beside CSV or JSON."""
+    return _console(True)
+
+
+def open_app(db: str | None = None, *, create: bool = False) -> Lotline:
+    """The database of --db / LOTLINE_DB; only ``create`` makes a missing one."""
+    from lotline.app import open as open_lotline
+
+    return open_lotline(db or state.db, create=create)
+
+
+def run(action: Callable[[Lotline], T], db: str | None = None, *, create: bool = False) -> T:
     """Open the database, run one action, and turn refusals into a clear message."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
-        with open_app(db) as opened:
+        with open_app(db, create=create) as opened:
             return action(opened)
     except LotlineError as exc:
         refuse(exc)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(
+            f"The database failed: {reason}. Nothing was recorded; run the command again, "
+            "and if it fails again, check the database server and its logs.",
+            code=SERVER_FAILURE,
+        )
 
 
 def refuse(error: LotlineError) -> NoReturn:
     """Print a refusal's message, then the command-line hint for its code; exit with 2."""
+    from lotline.cli.hints import hint_for
+
     fail(error.message or str(error), hint=hint_for(error))
 
 
-def fail(message: str, *, hint: str | None = None) -> NoReturn:
-    """Print a refusal (names such as "[reverted]" stay as they are) and exit with 2."""
-    err_console.print(
-        Text.assemble(("Error: ", "bold red"), message), highlight=False, soft_wrap=True
-    )
+def fail(message: str, *, hint: str | None = None, code: int = REFUSED) -> NoReturn:
+    """Print a refusal (names such as "[reverted]" stay as they are) and exit with ``code``."""
+    from rich.text import Text
+
+    err_console().print(Text.assemble(("Error: ", "bold red"), message), soft_wrap=True)
     if hint:
-        err_console.print(Text.assemble(("Hint: ", "bold"), hint), highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
+        err_console().print(Text.assemble(("Hint: ", "bold"), hint), soft_wrap=True)
+    raise typer.Exit(code)
 
 
-def say(message: str) -> None:
-    """Print text that may hold names such as "[A]" without reading them as markup."""
-    console.print(Text(message), highlight=False)
+def say(message: str, *, to_stderr: bool = False) -> None:
+    """Print a line for people, verbatim (names such as "[A]" are not read as markup)."""
+    (err_console() if to_stderr else console()).print(message, markup=False, soft_wrap=True)
 
 
-def cells(*values: str) -> list[Text]:
-    """Table cells shown verbatim, never read as markup."""
-    return [Text(value) for value in values]
+def reader_gone() -> NoReturn:
+    """The pipe was closed (`lotline lots list | head`): stop quietly, as a success."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
 
 
-def quantity_text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
-def quant_table(rows: Sequence[Quant], title: str = "Stock") -> Table:
-    table = Table(title=title)
-    for column in ("Product", "Location", "Lot/Serial Number", "On Hand", "Reserved"):
-        table.add_column(column, justify="right" if column in ("On Hand", "Reserved") else "left")
-    for q in rows:
-        table.add_row(
-            *cells(
-                q.product,
-                q.location,
-                q.lot or "",
-                quantity_text(q.quantity),
-                quantity_text(q.reserved_quantity) if q.reserved_quantity else "",
-            )
-        )
-    return table
+@contextmanager
+def progress(description: str) -> Iterator[None]:
+    """A spinner with the elapsed time on a terminal while a long command works; nothing
+    when standard error is piped or redirected, or ``description`` is empty."""
+    if not description or not stderr_is_terminal():
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-
-def product_table(rows: Iterable[Product]) -> Table:
-    table = Table(title="Products")
-    for column in ("Code", "Name", "Unit", "Tracking", "GTIN"):
-        table.add_column(column)
-    for p in rows:
-        table.add_row(*cells(p.code, p.name, p.unit, p.tracking, p.gtin or ""))
-    return table
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as bar:
+        bar.add_task(description, total=None)
+        yield

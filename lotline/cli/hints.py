@@ -134,6 +134,34 @@ def _serials_required(d: Details) -> str:
     )
 
 
+def _partial(d: Details) -> str:
+    available, wanted = d.get("available"), d.get("quantity")
+    done = f"the {available} available" if isinstance(available, str) else "what is available"
+    rest = f"the other {_rest(available, wanted)}" if _rest(available, wanted) else "the rest"
+    return (
+        f"Run the command again with --backorder to do {done} and keep {rest} in a "
+        f"backorder, or with --no-backorder to drop {rest}."
+    )
+
+
+def _rest(available: object, wanted: object) -> str | None:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        rest = Decimal(str(wanted)) - Decimal(str(available))
+    except (InvalidOperation, ValueError):
+        return None
+    return format(rest.normalize(), "f")
+
+
+def _database_not_found(d: Details) -> str:
+    database = _arg(d, "database", "URL")
+    return (
+        f"`lotline --db {database} init` creates a new database there; --db or LOTLINE_DB "
+        "chooses another one."
+    )
+
+
 def _text(text: str) -> Hint:
     return lambda _details: text
 
@@ -175,5 +203,15 @@ HINTS: dict[str, Hint] = {
         "Give the database with --db or LOTLINE_DB, e.g. sqlite:///lotline.db or "
         "postgresql://user@host/dbname."
     ),
+    "database_not_found": _database_not_found,
+    "database_busy": _text(
+        "Readers never wait; a write waits for the one in progress. Run the command again "
+        "when the other one has finished."
+    ),
+    "database_read_only": _text(
+        "Commands that only read still work. To record changes, get write access to the "
+        "database, or copy the file somewhere you may write and give the copy with --db."
+    ),
     "concurrent_update": _text("Run the command again."),
+    "partial_transfer": _partial,
 }

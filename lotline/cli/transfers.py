@@ -1,50 +1,65 @@
-"""Commands for receipts, deliveries, internal transfers and their documents."""
+"""Commands for receipts, deliveries, internal transfers and their documents.
+
+``receive``, ``deliver`` and ``move`` create and validate in one call of the
+library, so a refusal leaves no document behind. A document that could be done
+only in part is refused with what is available unless --backorder (keep the
+rest in a backorder) or --no-backorder (drop it) says what to do.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-import lotline
-from lotline.cli.common import DbOption, app, console, err_console, quantity_text, run
-from lotline.errors import InvalidInput
-from lotline.files import read_serials_file
-from lotline.models import Operation
+from lotline.cli.common import DbOption, app, console, progress, run, say
+from lotline.cli.lot_options import (
+    FileOption,
+    LotsOption,
+    ScanOption,
+    SerialsOption,
+    lots_given,
+)
+from lotline.cli.output import (
+    Column,
+    ExcelOption,
+    FormatOption,
+    LimitOption,
+    listing,
+    quantity_text,
+    write,
+)
+from lotline.cli.output import Format as OutputFormat
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from lotline.app import Lotline
+    from lotline.models import Operation
 
 transfers_app = typer.Typer(
     help="Receipts, deliveries and internal transfers.", no_args_is_help=True
 )
 app.add_typer(transfers_app, name="transfers")
 
-LotsOption = Annotated[
-    list[str] | None,
-    typer.Option("--lot", help="NAME:QTY (repeat for several lots); NAME alone takes QTY"),
-]
-SerialsOption = Annotated[
-    str | None, typer.Option("--serials", help="Serial numbers separated by commas: A,B,C")
-]
 FirstOption = Annotated[
     str | None, typer.Option("--first-serial", help="First serial of a series, e.g. SN0001")
 ]
 CountOption = Annotated[int | None, typer.Option("--count", help="How many serials from --first")]
-FileOption = Annotated[
-    Path | None, typer.Option("--serials-file", help="CSV, XLSX or text file of serials")
-]
-ScanOption = Annotated[
-    list[str] | None,
-    typer.Option("--scan", help="A scanned barcode (GS1 label or typed name); repeat per scan"),
-]
 PartnerOption = Annotated[str | None, typer.Option(help="Vendor or customer name")]
 OriginOption = Annotated[str | None, typer.Option(help="Source document, e.g. PO00042")]
 DraftOption = Annotated[bool, typer.Option("--draft", help="Create the document only")]
+BackorderOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--backorder/--no-backorder",
+        help="When only part can be done: keep the rest in a backorder, or drop it "
+        "(without either, a partial transfer is refused and nothing is recorded)",
+        show_default=False,
+    ),
+]
 SHOWN_LOTS = 12
 BIG_DOCUMENT = 1000
 
@@ -52,78 +67,30 @@ BIG_DOCUMENT = 1000
 def _line(
     product: str,
     quantity: str,
-    lot: list[str] | None = None,
-    serials: str | None = None,
     first: str | None = None,
     count: int | None = None,
-    serials_file: Path | None = None,
-    scan: list[str] | None = None,
+    **lots: Any,
 ) -> dict[str, Any]:
     """One document line from the command's options."""
-    given = [
-        name
-        for name, v in (
-            ("--lot", lot),
-            ("--serials", serials),
-            ("--first-serial", first),
-            ("--serials-file", serials_file),
-            ("--scan", scan),
-        )
-        if v
-    ]
-    if len(given) > 1:
-        raise InvalidInput(f"Give lots in one way only, not {' and '.join(given)}.")
     line: dict[str, Any] = {"product": product, "quantity": quantity}
-    if lot:
-        lots: dict[str, str] = {}
-        for item in lot:
-            name, sep, amount = item.rpartition(":")
-            if not sep:
-                if len(lot) > 1:
-                    raise InvalidInput(
-                        f"--lot {item} has no quantity; with several lots write NAME:QTY."
-                    )
-                name, amount = item, quantity
-            lots[name] = amount
-        line["lots"] = lots
-    elif serials:
-        line["lots"] = [s for s in (part.strip() for part in serials.split(",")) if s]
-    elif first:
-        line["first"] = first
-        line["count"] = count
-    elif serials_file:
-        line["lots"] = read_serials_file(serials_file, serial=True)
-    elif scan:
-        line["scans"] = scan
+    if first is not None or count is not None:
+        if any(lots.values()):
+            from lotline.errors import InvalidInput
+
+            raise InvalidInput("Give lots in one way only, not --first-serial and another.")
+        line.update(first=first, count=count)
+        return line
+    line.update(lots_given(quantity, **lots))
     return line
 
 
-@contextmanager
-def _progress(description: str, units: Decimal) -> Iterator[None]:
-    """A spinner with elapsed time while a big document is processed."""
-    if units < BIG_DOCUMENT:
-        yield
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-        progress.add_task(description, total=None)
-        yield
-
-
-def _units(operation: Operation) -> Decimal:
-    return sum((line.quantity for line in operation.lines), Decimal(0))
-
-
-def _finish(a: lotline.Lotline, operation: Operation, reserve: bool, backorder: bool) -> Operation:
-    with _progress(f"Validating {operation.name}", _units(operation)):
-        if reserve:
-            operation = a.transfers.reserve(operation)
-        return a.transfers.validate(operation, backorder=backorder)
+def _size(quantity: str, count: int | None) -> Decimal:
+    """How many units a command handles, as far as it is known before it runs."""
+    try:
+        units = Decimal(count if count is not None else quantity)
+    except ArithmeticError:
+        return Decimal(0)
+    return units if units.is_finite() else Decimal(0)
 
 
 def _lots_text(lots: dict[str, Decimal], tracking_serial: bool) -> str:
@@ -138,21 +105,22 @@ def _lots_text(lots: dict[str, Decimal], tracking_serial: bool) -> str:
 
 def _document(operation: Operation) -> Table:
     """The document's header lines, then its lines as a table."""
+    from rich.table import Table
+    from rich.text import Text
+
     related = [
         f"partner {operation.partner}" if operation.partner else "",
         f"origin {operation.origin}" if operation.origin else "",
         f"backorder of {operation.backorder_of}" if operation.backorder_of else "",
         f"return of {operation.return_of}" if operation.return_of else "",
     ]
-    console.print(
-        Text(
-            f"{operation.name} {operation.kind} ({operation.state}): "
-            f"{operation.source} → {operation.destination}"
-        )
+    say(
+        f"{operation.name} {operation.kind} ({operation.state}): "
+        f"{operation.source} → {operation.destination}"
     )
     extra = ", ".join(r for r in related if r)
     if extra:
-        console.print(Text(extra))
+        say(extra)
     table = Table()
     for column in ("Product", "Demand", "Quantity", "Lots/Serial Numbers"):
         table.add_column(column, justify="right" if column in ("Demand", "Quantity") else "left")
@@ -168,28 +136,37 @@ def _document(operation: Operation) -> Table:
 
 
 def _report(operation: Operation, action: str) -> None:
-    console.print(_document(operation))
-    console.print(Text(f"{operation.name} {action}: {operation.state}."))
+    console().print(_document(operation))
+    say(f"{operation.name} {action}: {operation.state}.")
 
 
-def _backorder_note(a: lotline.Lotline, operation: Operation) -> list[str]:
-    return [b.name for b in a.transfers.backorders(operation)]
+def _rest(done: Operation) -> list[str]:
+    return [
+        f"{quantity_text(line.quantity - line.done_quantity)} {line.product}"
+        for line in done.lines
+        if line.done_quantity < line.quantity
+    ]
 
 
-def _create_and_finish(
-    create: Callable[[lotline.Lotline], Operation], draft: bool, reserve: bool, db: str | None
+def _validated(
+    validate: Callable[[Lotline], Operation], backorder: bool | None, db: str | None, what: str
 ) -> None:
-    def action(a: lotline.Lotline) -> tuple[Operation, list[str]]:
-        operation = create(a)
-        if draft:
-            return operation, []
-        done = _finish(a, operation, reserve, True)
-        return done, _backorder_note(a, done)
+    """Run a validation, then say what it did and every document it created."""
 
-    operation, backorders = run(action, db)
-    _report(operation, "created" if draft else "validated")
-    for name in backorders:
-        console.print(Text(f"Backorder {name} created for the rest."))
+    def action(a: Lotline) -> tuple[Operation, list[Operation]]:
+        with progress(what):
+            done = validate(a)
+        return done, [a.transfers.get(b.name) for b in a.transfers.backorders(done)]
+
+    done, backorders = run(action, db)
+    _report(done, "validated")
+    for backorder_doc in backorders:
+        rest = ", ".join(
+            f"{quantity_text(line.quantity)} {line.product}" for line in backorder_doc.lines
+        )
+        say(f"Backorder {backorder_doc.name} created for the rest: {rest}.")
+    if backorder is False and _rest(done):
+        say(f"No backorder: the rest ({', '.join(_rest(done))}) was dropped.")
 
 
 @app.command()
@@ -205,16 +182,36 @@ def receive(
     partner: PartnerOption = None,
     origin: OriginOption = None,
     to: Annotated[str, typer.Option("--to", help="Destination location")] = "WH/Stock",
+    backorder: BackorderOption = None,
     draft: DraftOption = False,
     db: DbOption = None,
 ) -> None:
-    """Receive a product from a vendor, with its lots or serial numbers (then validate)."""
+    """Receive a product from a vendor with its lots or serial numbers, and validate it."""
 
-    def create(a: lotline.Lotline) -> Operation:
-        line = _line(product, quantity, lot, serials, first_serial, count, serials_file, scan)
-        return a.transfers.receipt([line], partner=partner, destination=to, origin=origin)
+    def line() -> dict[str, Any]:
+        return _line(
+            product,
+            quantity,
+            first_serial,
+            count,
+            lot=lot,
+            serials=serials,
+            serials_file=serials_file,
+            scan=scan,
+        )
 
-    _create_and_finish(create, draft, False, db)
+    if draft:
+        created = run(lambda a: a.transfers.receipt([line()], partner, to, origin), db)
+        _report(created, "created")
+        return
+    units = _size(quantity, count)
+    what = f"Receiving {quantity_text(units)} {product}" if units >= BIG_DOCUMENT else ""
+    _validated(
+        lambda a: a.transfers.receive([line()], partner, to, origin, backorder=backorder),
+        backorder,
+        db,
+        what,
+    )
 
 
 @app.command()
@@ -228,16 +225,29 @@ def deliver(
     partner: PartnerOption = None,
     origin: OriginOption = None,
     source: Annotated[str, typer.Option("--from", help="Source location")] = "WH/Stock",
+    backorder: BackorderOption = None,
     draft: DraftOption = False,
     db: DbOption = None,
 ) -> None:
-    """Deliver a product to a customer: reserve (FIFO unless lots are named) and validate."""
+    """Deliver a product to a customer: the lots named, else by removal strategy (FIFO...)."""
 
-    def create(a: lotline.Lotline) -> Operation:
-        line = _line(product, quantity, lot, serials, serials_file=serials_file, scan=scan)
-        return a.transfers.delivery([line], partner=partner, source=source, origin=origin)
+    def line() -> dict[str, Any]:
+        return _line(
+            product, quantity, lot=lot, serials=serials, serials_file=serials_file, scan=scan
+        )
 
-    _create_and_finish(create, draft, not (lot or serials or serials_file or scan), db)
+    if draft:
+        created = run(lambda a: a.transfers.delivery([line()], partner, source, origin), db)
+        _report(created, "created")
+        return
+    units = _size(quantity, None)
+    what = f"Delivering {quantity_text(units)} {product}" if units >= BIG_DOCUMENT else ""
+    _validated(
+        lambda a: a.transfers.deliver([line()], partner, source, origin, backorder=backorder),
+        backorder,
+        db,
+        what,
+    )
 
 
 @app.command()
@@ -248,37 +258,49 @@ def move(
     destination: Annotated[str, typer.Option("--to", help="Destination location")],
     lot: LotsOption = None,
     serials: SerialsOption = None,
+    backorder: BackorderOption = None,
     draft: DraftOption = False,
     db: DbOption = None,
 ) -> None:
     """Move a product between internal locations (an internal transfer)."""
 
-    def create(a: lotline.Lotline) -> Operation:
-        line = _line(product, quantity, lot, serials)
-        return a.transfers.internal([line], source, destination)
+    def line() -> dict[str, Any]:
+        return _line(product, quantity, lot=lot, serials=serials)
 
-    _create_and_finish(create, draft, not (lot or serials), db)
+    if draft:
+        created = run(lambda a: a.transfers.internal([line()], source, destination), db)
+        _report(created, "created")
+        return
+    _validated(
+        lambda a: a.transfers.move([line()], source, destination, backorder=backorder),
+        backorder,
+        db,
+        "",
+    )
 
 
 @app.command("validate")
-def validate_command(
-    name: str,
-    no_backorder: Annotated[
-        bool, typer.Option("--no-backorder", help="Cancel what is not done instead")
-    ] = False,
-    db: DbOption = None,
-) -> None:
-    """Validate a transfer: post what is detailed; the rest goes to a backorder."""
+def validate_command(name: str, backorder: BackorderOption = None, db: DbOption = None) -> None:
+    """Validate a transfer: post what is detailed; say what to do with the rest, if any."""
+    _validated(lambda a: a.transfers.validate(name, backorder=backorder), backorder, db, "")
 
-    def action(a: lotline.Lotline) -> tuple[Operation, list[str]]:
-        operation = a.transfers.get(name)
-        done = _finish(a, operation, False, not no_backorder)
-        return done, _backorder_note(a, done)
 
-    operation, backorders = run(action, db)
-    _report(operation, "validated")
-    for backorder in backorders:
-        console.print(Text(f"Backorder {backorder} created for the rest."))
+TRANSFER_COLUMNS: tuple[Column[Operation], ...] = (
+    Column("Reference", "name", lambda op: op.name),
+    Column("Kind", "kind", lambda op: op.kind, in_table=False),
+    Column("State", "state", lambda op: op.state),
+    Column("From", "source", lambda op: op.source),
+    Column("To", "destination", lambda op: op.destination),
+    Column("Partner", "partner", lambda op: op.partner),
+    Column(
+        "Origin", "related", lambda op: op.origin or op.backorder_of or op.return_of, in_table=True
+    ),
+    Column("Source Document", "origin", lambda op: op.origin, in_table=False),
+    Column("Backorder of", "backorder_of", lambda op: op.backorder_of, in_table=False),
+    Column("Return of", "return_of", lambda op: op.return_of, in_table=False),
+    Column("Created", "created_at", lambda op: op.created_at, in_table=False),
+    Column("Done", "done_at", lambda op: op.done_at, in_table=False),
+)
 
 
 @transfers_app.command("list")
@@ -287,27 +309,45 @@ def transfers_list(
     state: Annotated[
         str | None, typer.Option(help="draft, confirmed, ready, done, cancelled")
     ] = None,
+    format: FormatOption = OutputFormat.table,
+    limit: LimitOption = None,
+    excel: ExcelOption = False,
     db: DbOption = None,
 ) -> None:
     """List the transfers."""
-    table = Table(title="Transfers")
-    for column in ("Reference", "State", "From", "To", "Partner", "Origin"):
-        table.add_column(column, no_wrap=column in ("Reference", "State"))
-    for op in run(lambda a: a.transfers.list(kind=kind, state=state), db):
-        related = op.origin or op.backorder_of or op.return_of
-        table.add_row(
-            *(
-                Text(value or "")
-                for value in (op.name, op.state, op.source, op.destination, op.partner, related)
-            )
-        )
-    console.print(table)
+    rows = run(lambda a: a.transfers.list(kind=kind, state=state), db)
+    columns = [c for c in TRANSFER_COLUMNS if c.key != "related"]
+    how = listing(format, limit, excel)
+    write(rows, TRANSFER_COLUMNS if how.for_people else columns, how, title="Transfers")
 
 
 @transfers_app.command("show")
 def transfers_show(name: str, db: DbOption = None) -> None:
     """Show a transfer with its lines, lots and serial numbers."""
-    console.print(_document(run(lambda a: a.transfers.get(name), db)))
+    console().print(_document(run(lambda a: a.transfers.get(name), db)))
+
+
+@transfers_app.command("set-lots")
+def transfers_set_lots(
+    name: str,
+    product: str,
+    lot: LotsOption = None,
+    serials: SerialsOption = None,
+    serials_file: FileOption = None,
+    scan: ScanOption = None,
+    db: DbOption = None,
+) -> None:
+    """Replace the lots/serial numbers of a product on an open transfer (what validating
+    will move); a delivery reserves them at once."""
+    from lotline.errors import InvalidInput
+
+    def action(a: Lotline) -> Operation:
+        given = lots_given(None, lot, serials, serials_file, scan)
+        if "lots" not in given:
+            raise InvalidInput("Give the lots with --lot NAME:QTY, --serials or --serials-file.")
+        return a.transfers.set_lots(name, product, given["lots"])
+
+    _report(run(action, db), f"lots of {product} set")
 
 
 @transfers_app.command("reserve")

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from lotline.cli.common import DbOption, app, cells, console, fail, run, say
+if TYPE_CHECKING:
+    from lotline.services.users import ApiToken, User
+
+from lotline.cli.common import DbOption, app, fail, run, say
+from lotline.cli.output import (
+    Column,
+    ExcelOption,
+    Format,
+    FormatOption,
+    LimitOption,
+    date_text,
+    listing,
+    write,
+)
 
 users_app = typer.Typer(help="Users of the server and their roles.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for the server.", no_args_is_help=True)
@@ -36,16 +48,15 @@ def users_add(
 
 
 @users_app.command("list")
-def users_list(db: DbOption = None) -> None:
+def users_list(
+    format: FormatOption = Format.table,
+    limit: LimitOption = None,
+    excel: ExcelOption = False,
+    db: DbOption = None,
+) -> None:
     """Every user with their role."""
-    table = Table(title="Users")
-    for column in ("Id", "Name", "Role", "Password"):
-        table.add_column(column)
-    for user in run(lambda a: a.users.list(), db):
-        table.add_row(
-            *cells(str(user.id), user.name, user.role, "yes" if user.has_password else "")
-        )
-    console.print(table)
+    rows = run(lambda a: a.users.list(), db)
+    write(rows, USER_COLUMNS, listing(format, limit, excel), title="Users")
 
 
 @users_app.command("set-role")
@@ -64,28 +75,19 @@ def tokens_create(
     """Create an API token for a user; it is printed once, alone on the last line."""
     secret = run(lambda a: a.users.token(name, label), db)
     say(f"API token for {name} (shown once; keep it secret):")
-    console.file.write(secret + "\n")
+    sys.stdout.write(secret + "\n")
 
 
 @tokens_app.command("list")
-def tokens_list(db: DbOption = None) -> None:
+def tokens_list(
+    format: FormatOption = Format.table,
+    limit: LimitOption = None,
+    excel: ExcelOption = False,
+    db: DbOption = None,
+) -> None:
     """API tokens without their secrets."""
-    table = Table(title="API tokens")
-    for column in ("Id", "User", "Label", "Starts with", "Created", "Revoked"):
-        table.add_column(column)
-    for token in run(lambda a: a.users.tokens(), db):
-        revoked = f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else ""
-        table.add_row(
-            *cells(
-                str(token.id),
-                token.user,
-                token.label or "",
-                token.prefix,
-                f"{token.created_at:%Y-%m-%d %H:%M}",
-                revoked,
-            )
-        )
-    console.print(table)
+    rows = run(lambda a: a.users.tokens(), db)
+    write(rows, TOKEN_COLUMNS, listing(format, limit, excel), title="API tokens")
 
 
 @tokens_app.command("revoke")
@@ -93,3 +95,19 @@ def tokens_revoke(token_id: int, db: DbOption = None) -> None:
     """Revoke an API token: requests with it are refused from now on."""
     token = run(lambda a: a.users.revoke(token_id), db)
     say(f"Revoked token {token.id} of {token.user}.")
+
+
+USER_COLUMNS: list[Column[User]] = [
+    Column("Id", "id", lambda u: u.id),
+    Column("Name", "name", lambda u: u.name),
+    Column("Role", "role", lambda u: u.role),
+    Column("Password", "has_password", lambda u: u.has_password),
+]
+TOKEN_COLUMNS: list[Column[ApiToken]] = [
+    Column("Id", "id", lambda t: t.id),
+    Column("User", "user", lambda t: t.user),
+    Column("Label", "label", lambda t: t.label),
+    Column("Starts with", "prefix", lambda t: t.prefix),
+    Column("Created", "created_at", lambda t: date_text(t.created_at)),
+    Column("Revoked", "revoked_at", lambda t: date_text(t.revoked_at)),
+]

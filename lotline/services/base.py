@@ -26,4 +26,9 @@ class Service:
         self.user = user
 
     def _run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction."""
         return self.db.run(work)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work``, which writes nothing, in one transaction that never waits for a writer."""
+        return self.db.read(work)

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
-from biip.gtin import Gtin
 from sqlalchemy import Connection, RowMapping, and_, false, func, insert, or_, select, update
 
 from lotline.errors import (
@@ -63,7 +62,7 @@ class SettingsService(Service):
     """app.settings: "Lots & Serial Numbers" and "Expiration Dates"."""
 
     def get(self) -> Settings:
-        return self._run(read_settings)
+        return self._read(read_settings)
 
     def update(
         self, *, lots_and_serials: bool | None = None, expiration_dates: bool | None = None
@@ -168,6 +167,8 @@ def _check_text(value: object, what: str, limit: int) -> str:
 
 def normalize_gtin(value: str) -> str:
     """A GTIN-8/12/13/14 as the 14 digits a GS1 barcode carries, or InvalidInput."""
+    from biip.gtin import Gtin  # loaded on first use: it takes a tenth of a second
+
     try:
         return Gtin.parse(value.strip()).as_gtin_14()
     except Exception as exc:
@@ -277,7 +278,7 @@ class Catalog(Service):
         return self._run(work)
 
     def get(self, code: ProductRef) -> Product:
-        return self._run(lambda conn: get_product(conn, code))
+        return self._read(lambda conn: get_product(conn, code))
 
     def get_by_gtin(self, gtin: str) -> Product:
         """The product whose GTIN a scanned barcode carries."""
@@ -293,14 +294,14 @@ class Catalog(Service):
                 )
             return product_from_row(found)
 
-        return self._run(work)
+        return self._read(work)
 
     def list(self) -> list[Product]:
         def work(conn: Connection) -> list[Product]:
             rows = conn.execute(select(products).order_by(products.c.code)).mappings()
             return [product_from_row(r) for r in rows]
 
-        return self._run(work)
+        return self._read(work)
 
     def update(self, product: ProductRef, **options: Any) -> Product:
         """Change a product's lot prefix, removal strategy or expiry settings."""

@@ -165,7 +165,7 @@ class Locations(Service):
 
     def get(self, full_name: LocationRef) -> Location:
         """The location with this full name, e.g. "WH/Stock"."""
-        return self._run(lambda conn: get_location(conn, full_name))
+        return self._read(lambda conn: get_location(conn, full_name))
 
     def create(self, full_name: str, usage: str = "internal") -> Location:
         """Add a location under an existing parent, e.g. "WH/Stock/Shelf 1"."""
@@ -200,4 +200,4 @@ class Locations(Service):
                 for r in conn.execute(query).mappings()
             ]
 
-        return self._run(work)
+        return self._read(work)

@@ -8,11 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from lotline.errors import DuplicateLot, InvalidInput, UnknownLot
 from lotline.models import Lot, LotRow, Product, Scan
-from lotline.rules.barcodes import parse_barcode
 from lotline.rules.expiry import lot_dates
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import require_tracked
@@ -22,6 +21,7 @@ from lotline.rules.naming import (
     next_name,
     validate_lot_name,
 )
+from lotline.rules.text import clean_text
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import (
     ProductRef,
@@ -262,6 +262,35 @@ def _existing_names(conn: Connection, product: Product, names: Sequence[str]) ->
     return set(_named_lot_ids(conn, product, names))
 
 
+LOT_TEXTS = {"ref": 128, "note": 4000}
+
+
+def update_lot(conn: Connection, product: Product, name: str, values: Mapping[str, Any]) -> Lot:
+    """Change the given fields of a lot (ref, note, dates); None or "" clears a field."""
+    unknown = set(values) - set(LOT_TEXTS) - set(LOT_DATES)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown lot field(s) {', '.join(sorted(unknown))}; a lot has a reference, a "
+            f"note and the dates {', '.join(LOT_DATES)}.",
+            details={"field": sorted(unknown)[0]},
+        )
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in LOT_TEXTS:
+            changes[key] = clean_text(value, key, limit=LOT_TEXTS[key], required=False)
+        elif value is None or isinstance(value, datetime):
+            changes[key] = value
+        else:
+            raise InvalidInput(
+                f"The {key.replace('_', ' ')} of a lot must be a date and time, not {value!r}.",
+                details={"field": key, "value": str(value)},
+            )
+    lot = get_lot(conn, product, name)
+    if changes:
+        conn.execute(update(lots).where(lots.c.id == lot.id).values(**changes))
+    return get_lot(conn, product, lot.name)
+
+
 class LotsService(Service):
     """app.lots: lots and serial numbers."""
 
@@ -287,6 +316,11 @@ class LotsService(Service):
                 conn, get_product(conn, product), name, ref=ref, note=note, **dates
             )
         )
+
+    def update(self, product: ProductRef, name: str, **values: str | datetime | None) -> Lot:
+        """Change a lot's ``ref``, ``note`` or dates (``expiration_date`` ...); only the
+        fields given change, and None clears one."""
+        return self._run(lambda conn: update_lot(conn, get_product(conn, product), name, values))
 
     def generate_names(self, first: str, count: int) -> builtins.list[str]:
         """A series from a first name: SN0009, 3 -> SN0009, SN0010, SN0011."""
@@ -319,11 +353,13 @@ class LotsService(Service):
 
     def parse_barcode(self, data: str) -> Scan:
         """What a scanned GS1 barcode (or a typed name) means."""
+        from lotline.rules.barcodes import parse_barcode  # loads biip (GS1) on first use
+
         return parse_barcode(data)
 
     def get(self, product: ProductRef, name: str) -> Lot:
         """The lot ``name`` of ``product``, or UnknownLot."""
-        return self._run(lambda conn: get_lot(conn, get_product(conn, product), name))
+        return self._read(lambda conn: get_lot(conn, get_product(conn, product), name))
 
     def find(self, product: ProductRef, names: Iterable[str] | None = None) -> builtins.list[Lot]:
         """The product's lots, in order of creation; only ``names`` when given."""
@@ -335,7 +371,7 @@ class LotsService(Service):
                 query = query.where(lots.c.name.in_([validate_lot_name(n) for n in names]))
             return [lot_from_row(r, found.code) for r in conn.execute(query).mappings()]
 
-        return self._run(work)
+        return self._read(work)
 
     def list(
         self,
@@ -349,4 +385,4 @@ class LotsService(Service):
         By product code then lot name; ``location`` keeps lots on hand there (children
         included); ``in_stock``/``expired`` filter on stock and on the expiration date.
         """
-        return self._run(lambda conn: list_lots(conn, product, location, in_stock, expired))
+        return self._read(lambda conn: list_lots(conn, product, location, in_stock, expired))

@@ -101,7 +101,7 @@ class StockService(Service):
         lot: str | None = None,
     ) -> Decimal:
         """On hand in internal locations (or in ``location`` and its children)."""
-        return self._run(lambda conn: on_hand(conn, product, location, lot))
+        return self._read(lambda conn: on_hand(conn, product, location, lot))
 
     def quants(
         self,
@@ -110,8 +110,8 @@ class StockService(Service):
         lot: str | None = None,
     ) -> list[Quant]:
         """Every non-zero quant, in internal locations unless ``location`` is given."""
-        return self._run(lambda conn: list_quants(conn, product, location, lot))
+        return self._read(lambda conn: list_quants(conn, product, location, lot))
 
     def untracked(self, product: ProductRef | None = None) -> list[Quant]:
         """Stock of lot- or serial-tracked products without a lot/serial number (to repair)."""
-        return self._run(lambda conn: untracked(conn, product))
+        return self._read(lambda conn: untracked(conn, product))

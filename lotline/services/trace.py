@@ -498,23 +498,23 @@ class Trace(Service):
 
     def locations(self, product: ProductRef, lot: str | Lot) -> builtins.list[Quant]:
         """Where the lot is on hand now (internal locations)."""
-        return self._run(lambda conn: where_is(conn, product, lot))
+        return self._read(lambda conn: where_is(conn, product, lot))
 
     def history(self, product: ProductRef, lot: str | Lot) -> builtins.list[MoveLine]:
         """Every operation that moved the lot, oldest first, with partner."""
-        return self._run(lambda conn: history(conn, product, lot))
+        return self._read(lambda conn: history(conn, product, lot))
 
     def upstream(self, product: ProductRef, lot: str | Lot) -> TraceNode:
         """What went into the lot, level by level, down to the receipts of its components."""
-        return self._run(lambda conn: trace(conn, product, lot, "up"))
+        return self._read(lambda conn: trace(conn, product, lot, "up"))
 
     def downstream(self, product: ProductRef, lot: str | Lot) -> TraceNode:
         """Everything made from the lot, level by level, with where each lot is now."""
-        return self._run(lambda conn: trace(conn, product, lot, "down"))
+        return self._read(lambda conn: trace(conn, product, lot, "down"))
 
     def recall(self, product: ProductRef, lot: str | Lot) -> builtins.list[RecallRow]:
         """Where every lot made from this one (and the lot itself) is now: stock or customer."""
-        return self._run(lambda conn: recall(conn, product, lot))
+        return self._read(lambda conn: recall(conn, product, lot))
 
     @staticmethod
     def to_csv(rows: Iterable[RecallRow]) -> str:

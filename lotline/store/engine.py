@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -17,6 +18,10 @@ from sqlalchemy.pool import StaticPool
 from lotline.errors import (
     ConcurrentUpdate,
     Conflict,
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseNotFound,
+    DatabaseReadOnly,
     DatabaseUnavailable,
     DuplicateLocation,
     DuplicateLot,
@@ -27,6 +32,10 @@ from lotline.errors import (
 
 DEFAULT_URL = "sqlite:///lotline.db"
 RETRIES = 5
+# Seconds an SQLite writer waits for another writer before giving up (readers never wait).
+BUSY_TIMEOUT = 30.0
+# The execution option that marks a read-only unit of work.
+READ_ONLY = "lotline_read_only"
 
 T = TypeVar("T")
 
@@ -94,7 +103,7 @@ def _sqlite_engine(url: URL) -> Engine:
     if in_memory:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -105,15 +114,58 @@ def _sqlite_engine(url: URL) -> Engine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # Take the write lock at the start so two writers queue instead of deadlocking.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock at the start, so two writers queue instead of
+        # deadlocking; a reader takes none: in WAL mode it reads a snapshot, never waiting.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of an SQLite database, or None for an in-memory one (or another backend)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    name = url.database
+    if url.query.get("uri") == "true" and name.startswith("file:"):
+        name = name.removeprefix("file:")
+        if name in ("", ":memory:") or url.query.get("mode") == "memory":
+            return None
+    return Path(name).absolute()
+
+
+def require_existing(url: URL) -> None:
+    """Refuse an SQLite file that does not exist or is empty: opening it would create it."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise DatabaseUnavailable(
+            f"Cannot open the database {path}: it is a folder, not a database file.",
+            details={"database": safe_url(url), "path": str(path)},
+        )
+    if not path.exists() or path.stat().st_size == 0:
+        state = "does not exist" if not path.exists() else "is an empty file"
+        raise DatabaseNotFound(
+            f"There is no database at {path}: the file {state}; nothing was created. "
+            "Check the database URL and the working folder, or create the database first.",
+            details={"database": safe_url(url), "path": str(path)},
+        )
+
+
+def no_lotline_data(url: URL) -> DatabaseNotFound:
+    """The refusal of a database that exists but was never given lotline's schema."""
+    where = _where(url)
+    return DatabaseNotFound(
+        f"The database {where} has none of lotline's tables; nothing was created. Check "
+        "the database URL, or create the database first.",
+        details={"database": safe_url(url), "path": where},
+    )
 
 
 def check_reachable(engine: Engine, url: URL) -> None:
@@ -121,12 +173,52 @@ def check_reachable(engine: Engine, url: URL) -> None:
         with engine.connect():
             pass
     except (OperationalError, DBAPIError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        known = explain_operational_error(exc, url)
+        if known is not None:
+            raise known from None
+        reason = _first_line(exc)
         raise DatabaseUnavailable(
             f"Cannot open the database {safe_url(url)}: {reason}. "
             "Check that the server runs, the database exists and the URL is right.",
             details={"database": safe_url(url), "reason": reason},
         ) from None
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def _where(url: URL) -> str:
+    path = sqlite_path(url)
+    return str(path) if path is not None else safe_url(url)
+
+
+def explain_operational_error(exc: DBAPIError, url: URL) -> DatabaseError | None:
+    """The lotline error for a database that is busy, read-only or not a database; else None."""
+    reason = _first_line(exc)
+    where = _where(url)
+    details = {"database": safe_url(url), "reason": reason}
+    lowered = reason.lower()
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return DatabaseBusy(
+            f"The database {where} is busy: another program kept writing to it for more than "
+            f"{BUSY_TIMEOUT:g} seconds, so nothing was recorded. Try again when it is done.",
+            details=details,
+        )
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if "readonly database" in lowered or "read-only" in lowered or sqlstate == "25006":
+        return DatabaseReadOnly(
+            f"The database {where} can only be read (the file, its folder or the server is "
+            "read-only), so nothing was recorded. Get write access to it, or work on a copy.",
+            details=details,
+        )
+    if "file is not a database" in lowered or "unable to open database file" in lowered:
+        return DatabaseUnavailable(
+            f"Cannot open the database {where}: {reason}. Check the path: it must be a "
+            "database file, in a folder you may write to.",
+            details=details,
+        )
+    return None
 
 
 # A unique key another transaction took first: (PostgreSQL name, SQLite columns, error).
@@ -177,28 +269,42 @@ class Database:
         self.backend = url.get_backend_name()
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One all-or-nothing transaction."""
-        with self.engine.begin() as conn:
-            yield conn
+    def transaction(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """One all-or-nothing transaction; a read-only one never waits for a writer."""
+        with self.engine.connect() as conn:
+            if read_only:
+                conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                yield conn
 
     def run(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one transaction, again if the database reports a conflict."""
+        """Run ``work`` in one write transaction, again if the database reports a conflict."""
+        return self._attempt(work, read_only=False)
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work``, which writes nothing, in one transaction that takes no write lock."""
+        return self._attempt(work, read_only=True)
+
+    def _attempt(self, work: Callable[[Connection], T], *, read_only: bool) -> T:
         for attempt in range(RETRIES):
             try:
-                with self.transaction() as conn:
+                with self.transaction(read_only=read_only) as conn:
                     return work(conn)
             except IntegrityError as exc:
                 raise explain_integrity_error(exc) from exc
             except DBAPIError as exc:
                 if not is_retryable(exc) or attempt == RETRIES - 1:
-                    if is_retryable(exc):
-                        raise ConcurrentUpdate(
-                            "Other users kept changing the same stock; try again."
-                        ) from exc
-                    raise
+                    explained = self._explain(exc)
+                    if explained is exc:
+                        raise
+                    raise explained from exc
                 time.sleep(0.01 * (2**attempt))
         raise AssertionError("unreachable")
+
+    def _explain(self, exc: DBAPIError) -> Exception:
+        if is_retryable(exc):
+            return ConcurrentUpdate("Other users kept changing the same stock; try again.")
+        return explain_operational_error(exc, self.url) or exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,19 +7,13 @@ from typer.testing import CliRunner
 
 import lotline
 from lotline.cli import app
-from lotline.cli.common import console, err_console
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables and messages as on a wide terminal, so no cell is cut short."""
-    monkeypatch.setattr(console, "_width", 200)
-    monkeypatch.setattr(err_console, "_width", 200)
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.db'}"
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    lotline.open(url).close()
+    return url
 
 
 def lotline_cli(db: str, *args: str) -> tuple[int, str]:

@@ -11,6 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import lotline
 from lotline import errors
 from lotline.cli import app
 from lotline.cli.hints import HINTS, hint_for
@@ -35,12 +36,16 @@ SAMPLES: tuple[dict[str, object], ...] = (
     {"setting": "lots_and_serials"},
     {"setting": "expiration_dates"},
     {"first": "SN0001", "count": 3, "document": "WH/MO/00001"},
+    {"product": "WOOD", "quantity": "1000", "available": "15", "kind": "delivery"},
+    {"database": "sqlite:////home/me/typo.db", "path": "/home/me/typo.db"},
 )
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.db'}"
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    lotline.open(url).close()
+    return url
 
 
 def lotline_cli(db: str, *args: str) -> tuple[int, str]:
@@ -151,7 +156,12 @@ def _command(root: Any, text: str) -> None:
     """Fail unless ``text`` ("lotline GROUP COMMAND ARGS --OPTION ...") is a real command."""
     words = shlex.split(text)[1:]
     command = root
-    while getattr(command, "commands", None) and words and not words[0].startswith("-"):
+    while getattr(command, "commands", None) and words:
+        if words[0].startswith("--"):
+            option = words.pop(0)
+            assert option in {opt for param in command.params for opt in param.opts}, text
+            words.pop(0)
+            continue
         found = command.commands.get(words.pop(0))
         assert found is not None, f"no command in {text!r}"
         command = found

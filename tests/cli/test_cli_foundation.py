@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import lotline
 from lotline.cli import app
 from tests.support import tamper_quant
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.db'}"
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    lotline.open(url).close()
+    return url
 
 
 def lotline_cli(db: str, *args: str) -> tuple[int, str]:
@@ -55,8 +58,6 @@ def test_demo_prints_the_stock_table_and_check_passes(db: str) -> None:
 
 
 def test_check_reports_each_difference_and_exits_1(db: str) -> None:
-    import lotline
-
     lotline_cli(db, "demo")
     with lotline.open(db) as opened:
         tamper_quant(opened, "SCREW", 1_000_000)
@@ -67,13 +68,12 @@ def test_check_reports_each_difference_and_exits_1(db: str) -> None:
 
 def test_lotline_db_environment_variable_chooses_the_database(tmp_path: Path) -> None:
     env = {**os.environ, "LOTLINE_DB": f"sqlite:///{tmp_path / 'env.db'}"}
-    subprocess.run(
-        [sys.executable, "-m", "lotline", "products", "add", "P1", "Pen"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    assert (tmp_path / "env.db").exists()
+    for args in (["init"], ["products", "add", "P1", "Pen"]):
+        subprocess.run(
+            [sys.executable, "-m", "lotline", *args], env=env, check=True, capture_output=True
+        )
+    with lotline.open(env["LOTLINE_DB"], create=False) as opened:
+        assert opened.products.get("P1").name == "Pen"
 
 
 def test_unreachable_database_is_named_without_password() -> None:

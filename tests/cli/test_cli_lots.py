@@ -21,6 +21,7 @@ def test_lots_generate_refuses_a_bad_count() -> None:
 
 def test_lots_next_and_scan(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert cli("--db", db, "init")[0] == 0
     cli(
         "--db",
         db,

@@ -11,6 +11,7 @@ from lotline.cli import app
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli(url, "init")[0] == 0
     for args in (
         ["products", "add", "CHAIR", "Chair", "--tracking", "serial", "--lot-prefix", "CH"],
         ["products", "add", "TABLE", "Table", "--tracking", "lot", "--lot-prefix", "TB"],

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 import lotline
 from lotline.cli import app
-from lotline.cli.common import console
 from tests.trace_support import build_chairs
 
 
@@ -21,12 +20,6 @@ def db(tmp_path: Path) -> str:
     with lotline.open(url, user="tester") as opened:
         build_chairs(opened)
     return url
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables and trees on one line per row, so that names are not wrapped."""
-    monkeypatch.setattr(console, "_width", 250)
 
 
 def lotline_cli(db: str, *args: str) -> tuple[int, str]:

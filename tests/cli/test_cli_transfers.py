@@ -69,9 +69,9 @@ def test_refusals_exit_2_and_change_nothing(db: str) -> None:
 
 def test_deliver_reserves_fifo_and_partial_leaves_a_backorder(db: str) -> None:
     lotline_cli(db, "receive", "WOOD", "10", "--lot", "A:10")
-    code, out = lotline_cli(db, "deliver", "WOOD", "15", "--partner", "Customer A")
+    code, out = lotline_cli(db, "deliver", "WOOD", "15", "--partner", "Customer A", "--backorder")
     assert code == 0, out
-    assert "WH/OUT/00001" in out and "Backorder WH/OUT/00002" in out
+    assert "WH/OUT/00001" in out and "Backorder WH/OUT/00002 created for the rest: 5 WOOD" in out
     assert on_hand(db, "WOOD") == {}
     code, out = lotline_cli(db, "transfers", "list", "--kind", "delivery")
     assert "WH/OUT/00002" in out and "draft" in out

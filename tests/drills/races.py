@@ -34,12 +34,7 @@ class Race:
     defects: dict[str, str] = field(default_factory=dict)
 
 
-NO_ROW_LOCK = "issue 13 defect 1: PostgreSQL changes manufacturing orders without a row lock"
 LOST_UPDATE = "issue 13 defect 4: PostgreSQL set_quantity on a new quant loses updates"
-CONSTRAINT_REFUSAL = (
-    "issue 13 defect 12 (root: defect 1): the second producer is refused by a constraint "
-    "or a late check, not as 'just produced by another user'"
-)
 
 
 def one_wins(outcomes: list[Outcome], refusal: str = "InvalidState") -> None:
@@ -374,7 +369,6 @@ RACES = [
         _shared_components,
         cancel_mo,
         _cancelled_once,
-        {"postgresql": NO_ROW_LOCK},
     ),
     Race(
         "confirm_draft_mo",
@@ -382,7 +376,6 @@ RACES = [
         _draft_order,
         confirm_mo,
         _confirmed_once,
-        {"postgresql": NO_ROW_LOCK},
     ),
     Race(
         "set_component_lots",
@@ -390,7 +383,6 @@ RACES = [
         _lot_order,
         set_component_lots,
         _component_lots_set,
-        {"postgresql": NO_ROW_LOCK},
     ),
     Race(
         "set_quantity_new_lot_quant",
@@ -414,7 +406,6 @@ RACES = [
         _table_order,
         produce_all,
         _produced_once,
-        {"postgresql": CONSTRAINT_REFUSAL},
     ),
     Race(
         "batch_produce",
@@ -422,7 +413,6 @@ RACES = [
         _chair_order,
         batch_produce,
         _batch_produced_once,
-        {"postgresql": CONSTRAINT_REFUSAL},
     ),
     Race("validate_delivery", 2, _ready_delivery, validate, _delivered_once),
     Race("cancel_delivery", 4, _ready_delivery, cancel, _cancelled_delivery),

@@ -387,8 +387,7 @@ def test_stock_follows_the_model_through_random_sequences(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 13 defects 5 and 6: a return after a tracking switch makes a lot named ''; "
-    "a component lot an earlier order used in part is refused as consumed",
+    reason="issue 13 defect 5: a return after a tracking switch makes a lot named ''",
 )
 def test_stock_follows_the_model_with_returns_across_a_switch_and_reused_lots(
     fresh_url: Callable[..., str], figures: Counter[str]
@@ -421,9 +420,6 @@ def test_a_return_after_a_switch_to_lots_is_refused_or_comes_back_without_a_lot(
     assert app.lots.find("X") == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 13 defect 6: a lot used in part is refused as 'already consumed'"
-)
 def test_a_component_lot_that_an_earlier_order_used_in_part_can_be_chosen(app: Lotline) -> None:
     app.products.create("FLOUR", "Flour", "lot")
     app.products.create("BREAD", "Bread", "lot")

@@ -56,10 +56,14 @@ BASES: dict[type[LotlineError], tuple[type[Exception], ...]] = {
     errors.SettingRequired: (errors.Conflict,),
     errors.InvalidState: (errors.Conflict,),
     errors.OutdatedCount: (errors.Conflict,),
+    errors.PartialTransfer: (errors.Conflict,),
     errors.SerialsRequired: (LotlineError,),
     errors.DatabaseError: (LotlineError,),
     errors.DatabaseUnavailable: (errors.DatabaseError,),
     errors.ConcurrentUpdate: (errors.DatabaseError,),
+    errors.DatabaseNotFound: (errors.DatabaseUnavailable, errors.DatabaseError),
+    errors.DatabaseBusy: (errors.DatabaseError,),
+    errors.DatabaseReadOnly: (errors.DatabaseError,),
 }
 
 # The HTTP status of each family, most specific first (docs/errors.md).

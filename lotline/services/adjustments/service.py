@@ -86,7 +86,7 @@ class Adjustments(Service):
 
     def pending(self) -> list[Count]:
         """The counts not yet applied, beside the on-hand quantities and differences."""
-        return self._run(pending_counts)
+        return self._read(pending_counts)
 
     def apply(
         self,
@@ -125,4 +125,4 @@ class Adjustments(Service):
         location: LocationRef | None = None,
     ) -> list[MoveLine]:
         """The done move lines of ``product``, newest first; ``location`` includes children."""
-        return self._run(lambda conn: history(conn, product, lot, location))
+        return self._read(lambda conn: history(conn, product, lot, location))

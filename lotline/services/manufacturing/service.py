@@ -38,7 +38,7 @@ class Manufacturing(Service):
 
     def boms(self, product: ProductRef) -> builtins.list[Bom]:
         """The product's bills of materials, the default first."""
-        return self._run(lambda conn: boms.list_boms(conn, get_product(conn, product)))
+        return self._read(lambda conn: boms.list_boms(conn, get_product(conn, product)))
 
     def order(
         self, product: ProductRef, quantity: QuantityInput, bom: BomRef | None = None
@@ -115,15 +115,15 @@ class Manufacturing(Service):
 
     def backorders(self, mo: MoRef) -> builtins.list[ManufacturingOrder]:
         """Every order of the same split family (the Backorders smart button)."""
-        return self._run(lambda conn: load_orders(conn, orders.family_ids(conn, mo)))
+        return self._read(lambda conn: load_orders(conn, orders.family_ids(conn, mo)))
 
     def get(self, name: MoRef) -> ManufacturingOrder:
         """One manufacturing order by name."""
-        return self._run(lambda conn: load_order(conn, order_row(conn, name)["id"]))
+        return self._read(lambda conn: load_order(conn, order_row(conn, name)["id"]))
 
     def list(self, state: str | None = None) -> builtins.list[ManufacturingOrder]:
         """Manufacturing orders, oldest first; only those in ``state`` when given."""
-        return self._run(lambda conn: load_orders(conn, orders.order_ids(conn, state)))
+        return self._read(lambda conn: load_orders(conn, orders.order_ids(conn, state)))
 
     def cancel(self, mo: MoRef) -> ManufacturingOrder:
         """Cancel an order that is not done and release its reserved components."""
