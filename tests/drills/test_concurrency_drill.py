@@ -109,9 +109,6 @@ def test_a_random_mix_of_work_from_several_processes_keeps_every_invariant(
     assert figures["ok"] > figures["calls"] // 3
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 13 defect 7: SQLite 'database is locked' reaches the caller raw"
-)
 def test_a_sqlite_writer_that_outwaits_the_busy_timeout_gets_a_lotline_error(
     tmp_path: Path,
 ) -> None:
