@@ -26,6 +26,9 @@ from lotline.web.sessions import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, secre
 
 API_PREFIX = "/api/"
 SESSION_SECONDS = 12 * 3600
+# Read (or made) on import: `lotline serve` imports the server before it starts its worker
+# processes, so a key made here is in the environment they inherit and they all share it.
+SECRET = secret_key()
 
 
 class BrowserOnly:
@@ -72,4 +75,4 @@ def install(app: FastAPI) -> None:
     ):
         app.include_router(module.routes, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(BrowserOnly, secret=secret_key())
+    app.add_middleware(BrowserOnly, secret=SECRET)

@@ -184,3 +184,22 @@ def test_logging_out_ends_the_session(site: Browser) -> None:
     assert site.get("/lots").status_code == 200
     assert site.post("/logout").headers["HX-Redirect"] == "/login"
     assert site.get("/lots").status_code == 303
+
+
+def test_a_receipt_of_a_long_series_of_serials_runs_as_a_job(
+    site: Browser, library: Lotline
+) -> None:
+    library.products.create("DESK", "Desk", "serial")
+    site.login("operator")
+    form = {"product": "DESK", "quantity": "", "lots": "", "first": "DK000001", "count": "1500"}
+    started = site.post("/transfers?kind=receipt", form)
+    job_page = started.headers["HX-Redirect"]
+    assert job_page.startswith("/jobs/")
+    assert "<h1>Receipt</h1>" in site.get(job_page).text
+    deadline = time.monotonic() + 30
+    while (target := site.get(f"{job_page}/result").headers["location"]) == job_page:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    [receipt] = library.transfers.list("receipt")
+    assert target == f"/transfer?name={receipt.name}"
+    assert library.transfers.get(receipt.name).lines[0].done_quantity == 1500
