@@ -14,6 +14,7 @@ from lotline.rules.text import required_text
 from lotline.services.base import MAX_USER_NAME
 from lotline.services.catalog import ensure_settings
 from lotline.services.locations import DEFAULT_LOCATIONS, ensure_defaults
+from lotline.services.partners import ensure_identity
 from lotline.store import engine as store_engine
 from lotline.store import migrate
 from lotline.store.engine import Database
@@ -22,9 +23,12 @@ from lotline.store.schema import locations, settings
 if TYPE_CHECKING:
     from lotline.services.adjustments import Adjustments
     from lotline.services.catalog import Catalog, SettingsService
+    from lotline.services.labels import Labels
     from lotline.services.locations import Locations
     from lotline.services.lots import LotsService
     from lotline.services.manufacturing import Manufacturing
+    from lotline.services.partners import Partners
+    from lotline.services.standards import Exports, Imports
     from lotline.services.stock import StockService
     from lotline.services.trace import Trace
     from lotline.services.transfers import Transfers
@@ -43,6 +47,10 @@ CAPABILITIES = {
     "manufacturing": ("lotline.services.manufacturing", "Manufacturing"),
     "transfers": ("lotline.services.transfers", "Transfers"),
     "users": ("lotline.services.users", "Users"),
+    "partners": ("lotline.services.partners", "Partners"),
+    "exports": ("lotline.services.standards", "Exports"),
+    "imports": ("lotline.services.standards", "Imports"),
+    "labels": ("lotline.services.labels", "Labels"),
 }
 
 
@@ -59,6 +67,10 @@ class Lotline:
     manufacturing: Manufacturing
     transfers: Transfers
     users: Users
+    partners: Partners
+    exports: Exports
+    imports: Imports
+    labels: Labels
 
     def __init__(self, db: Database, user: str) -> None:
         self.db = db
@@ -101,11 +113,13 @@ def _prepare(conn: Connection) -> None:
     migrate.upgrade(conn)
     ensure_settings(conn)
     ensure_defaults(conn)
+    ensure_identity(conn)
 
 
 def _is_ready(conn: Connection) -> bool:
     """True when the schema is current and the settings and default locations exist."""
-    if not migrate.is_current(conn) or conn.execute(select(settings.c.id)).first() is None:
+    identified = select(settings.c.id).where(settings.c.instance_id.is_not(None))
+    if not migrate.is_current(conn) or conn.execute(identified).first() is None:
         return False
     names = [name for name, _ in DEFAULT_LOCATIONS]
     found = conn.execute(select(locations.c.full_name).where(locations.c.full_name.in_(names)))

@@ -100,6 +100,18 @@ class InvalidList(InvalidInput):
         )
 
 
+class InvalidIdentifier(InvalidInput):
+    """A GS1 identifier (GTIN, GLN, company prefix length) that is not valid."""
+
+    code = "invalid_identifier"
+
+
+class InvalidEpcis(InvalidList):
+    """An EPCIS document with events that cannot be mapped, all reported at once."""
+
+    code = "invalid_epcis"
+
+
 class MissingLot(InvalidInput):
     """A tracked product moved without a lot or serial number."""
 
@@ -131,6 +143,10 @@ class UnknownOperation(NotFound):
     code = "unknown_document"
 
 
+class UnknownPartner(NotFound):
+    code = "unknown_partner"
+
+
 # --- refusals by the rules of stock ------------------------------------------
 
 
@@ -150,6 +166,12 @@ class DuplicateLocation(Conflict):
 
 class DuplicateLot(Conflict):
     code = "duplicate_lot"
+
+
+class DuplicatePartner(Conflict):
+    """A partner with this name, or a partner or site with this GLN, already exists."""
+
+    code = "duplicate_partner"
 
 
 class SerialAlreadyInStock(Conflict):

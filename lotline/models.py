@@ -81,6 +81,7 @@ class Lot:
     use_date: datetime | None = None
     removal_date: datetime | None = None
     alert_date: datetime | None = None
+    tlc_source_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,3 +343,58 @@ class TraceNode:
             found.append((depth, node))
             stack.extend((depth + 1, child) for child in reversed(node.children))
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a partner or one of our sites is: GLN (13 digits) and postal address."""
+
+    gln: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """A supplier or customer that documents refer to."""
+
+    id: int
+    name: str
+    place: Address = Address()
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One of our locations described as a place: a warehouse or a stock location."""
+
+    location: str
+    place: Address = Address()
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """One document that brought a lot in (a step back) or took it out (a step forward).
+
+    ``kind``: receipt, delivery, return or manufacturing; ``partner`` is None for our
+    own production.
+    """
+
+    kind: str
+    partner: str | None
+    document: str
+    date: datetime
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OneStep:
+    """One step back and one step forward of a lot or serial (EU 178/2002)."""
+
+    product: str
+    lot: str
+    back: tuple[StepRow, ...]
+    forward: tuple[StepRow, ...]

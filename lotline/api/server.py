@@ -12,8 +12,9 @@ import lotline
 from lotline.api import problems
 from lotline.api.context import Server
 from lotline.api.idempotency import IdempotencyMiddleware
-from lotline.api.routes import admin, catalog, lots, manufacturing, stock, transfers
+from lotline.api.routes import admin, catalog, lots, manufacturing, standards, stock, transfers
 from lotline.services.users import Jobs
+from lotline.web import install as install_web
 
 PREFIX = "/api/v1"
 RECOVERED_ENV = "LOTLINE_JOBS_RECOVERED"
@@ -54,8 +55,9 @@ def create_app(url: str | None = None, *, recover_jobs: bool = True) -> FastAPI:
     )
     app.state.server = server
     problems.install(app)
-    for module in (admin, catalog, lots, stock, transfers, manufacturing):
+    for module in (admin, catalog, lots, stock, transfers, manufacturing, standards):
         app.include_router(module.routes, prefix=PREFIX)
+    install_web(app)
     app.add_middleware(IdempotencyMiddleware, server=server)
     return app
 

@@ -15,6 +15,7 @@ from lotline.cli import (  # noqa: F401  (each registers its commands)
     lots,
     manufacturing,
     serve,
+    standards,
     trace,
     transfers,
     users,

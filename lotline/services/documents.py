@@ -25,6 +25,7 @@ from lotline.models import Operation, OperationLine
 from lotline.rules import states
 from lotline.rules.inputs import record_id
 from lotline.rules.text import described, lookup_text
+from lotline.services.partners import partner_id
 from lotline.store.schema import (
     locations,
     lots,
@@ -60,7 +61,9 @@ def create_operation(
     at: datetime,
     **values: Any,
 ) -> int:
-    """Insert a document row and return its id."""
+    """Insert a document row and return its id; a partner name refers to its record."""
+    if values.get("partner"):
+        values["partner_id"] = partner_id(conn, values["partner"])
     key = conn.execute(
         insert(operations).values(
             name=name,

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 from lotline.errors import DuplicateLot, InvalidInput, InvalidQuantity, UnknownLot
 from lotline.models import Lot, LotRow, Product, Scan
 from lotline.rules.expiry import lot_dates
+from lotline.rules.gs1 import gs1_name
 from lotline.rules.inputs import moment, name_list, whole_number
 from lotline.rules.lists import parse_list
 from lotline.rules.lots_input import require_tracked
@@ -24,6 +25,7 @@ from lotline.rules.naming import (
     validate_lot_name,
 )
 from lotline.rules.text import clean_text
+from lotline.services import identifiers
 from lotline.services.base import Service, utcnow
 from lotline.services.catalog import (
     ProductRef,
@@ -55,6 +57,7 @@ def lot_from_row(row: RowMapping | Mapping[str, Any], product_code: str) -> Lot:
         use_date=row["use_date"],
         removal_date=row["removal_date"],
         alert_date=row["alert_date"],
+        tlc_source_reference=row.get("tlc_source_reference"),
     )
 
 
@@ -100,6 +103,7 @@ def ensure_lots(
     """
     if not names:
         return {}
+    require_gs1_names(product, names)
     received_at = utcnow()
     dated = _with_expiry(conn, product, received_at, names, dates or {})
     newest_before = conn.execute(select(func.coalesce(func.max(lots.c.id), 0))).scalar_one()
@@ -198,11 +202,20 @@ def _with_expiry(
     return result
 
 
+def require_gs1_names(product: Product, names: Iterable[str]) -> None:
+    """A product with a GTIN takes only names a GS1 barcode can carry."""
+    if product.gtin:
+        kind = "serial number" if product.tracking == "serial" else "lot"
+        for name in names:
+            gs1_name(name, kind)
+
+
 def create_lot(conn: Connection, product: Product, name: str, **values: Any) -> Lot:
     """Create one lot; refuses a name the product already has."""
     require_tracked(product)
     require_lots_enabled(conn, f"create a lot for {product.code}")
     cleaned = validate_lot_name(name)
+    require_gs1_names(product, [cleaned])
     if find_lot(conn, product, cleaned) is not None:
         raise DuplicateLot(
             f"Product {product.code} already has a lot/serial number {cleaned!r}; "
@@ -408,3 +421,43 @@ class LotsService(Service):
         included); ``in_stock``/``expired`` filter on stock and on the expiration date.
         """
         return self._read(lambda conn: list_lots(conn, product, location, in_stock, expired))
+
+    def digital_link(self, product: ProductRef, lot: str) -> str:
+        """The GS1 Digital Link of a lot (/10/) or serial (/21/) of a product with a GTIN."""
+
+        def work(conn: Connection) -> str:
+            found = get_product(conn, product)
+            return identifiers.item_link(found, get_lot(conn, found, lot).name)
+
+        return self._read(work)
+
+    def epc(self, product: ProductRef, lot: str, company_prefix_length: int | None = None) -> str:
+        """The EPC URI of a serial (SGTIN) or lot (LGTIN), given the company prefix length
+        (else the company's setting)."""
+
+        def work(conn: Connection) -> str:
+            found = get_product(conn, product)
+            name = get_lot(conn, found, lot).name
+            length = identifiers.company_prefix_length(conn, company_prefix_length)
+            if length is None:
+                raise InvalidInput(
+                    "The length of the GS1 company prefix is not known; give it (6 to 12).",
+                    details={"field": "company_prefix_length", "product": found.code},
+                )
+            return identifiers.item_epc(found, name, length)
+
+        return self._read(work)
+
+    def set_tlc_source_reference(self, product: ProductRef, lot: str, reference: str | None) -> Lot:
+        """FSMA 204's traceability lot code source reference of a lot (an FDA FEI, a URL)."""
+
+        def work(conn: Connection) -> Lot:
+            found = get_product(conn, product)
+            current = get_lot(conn, found, lot)
+            text = clean_text(reference, "TLC source reference", limit=256, required=False)
+            conn.execute(
+                update(lots).where(lots.c.id == current.id).values(tlc_source_reference=text)
+            )
+            return get_lot(conn, found, current.name)
+
+        return self._run(work)

@@ -74,6 +74,10 @@ settings = Table(
     Column("id", Integer, primary_key=True),
     Column("lots_and_serials", Boolean, nullable=False),
     Column("expiration_dates", Boolean, nullable=False),
+    # names this database in the IDs of the EPCIS events it exports (a UUID)
+    Column("instance_id", String(36), nullable=True),
+    # length of the GS1 company prefix inside our GTINs and GLNs, for EPC URIs
+    Column("gs1_company_prefix_length", Integer, nullable=True),
 )
 
 sequences = Table(
@@ -98,6 +102,36 @@ locations = Table(
         "'scrap','transit')",
         name="usage",
     ),
+)
+
+
+def _description() -> list[Column[Any]]:
+    """Where a partner or one of our sites is: GLN and postal address."""
+    return [
+        Column("gln", String(13), nullable=True, unique=True),
+        Column("address", String(256), nullable=True),
+        Column("city", String(128), nullable=True),
+        Column("state", String(128), nullable=True),
+        Column("postal_code", String(32), nullable=True),
+        Column("country", String(64), nullable=True),
+        Column("phone", String(64), nullable=True),
+    ]
+
+
+partners = Table(
+    "partners",
+    metadata,
+    _id(),
+    Column("name", String(256), nullable=False, unique=True),
+    *_description(),
+    _created(),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("location_id", Integer, ForeignKey("locations.id"), primary_key=True),
+    *_description(),
 )
 
 products = Table(
@@ -134,6 +168,8 @@ lots = Table(
     Column("use_date", DateTime, nullable=True),
     Column("removal_date", DateTime, nullable=True),
     Column("alert_date", DateTime, nullable=True),
+    # FSMA 204: a reference to where the lot code was assigned (an FDA FEI, a URL, ...)
+    Column("tlc_source_reference", String(256), nullable=True),
     UniqueConstraint("product_id", "name"),
     # lets rows that name a lot also name its product, checked by the database
     UniqueConstraint("id", "product_id"),
@@ -171,6 +207,7 @@ operations = Table(
     Column("source_id", Integer, ForeignKey("locations.id"), nullable=False),
     Column("destination_id", Integer, ForeignKey("locations.id"), nullable=False),
     Column("partner", String(256), nullable=True),
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=True, index=True),
     Column("origin", String(256), nullable=True),
     Column("reference", String(256), nullable=True),
     _created(),

@@ -68,6 +68,14 @@ TABLE: list[tuple[str, str, str | None]] = [
     ("DELETE", "/tokens/{token_id}", "admin"),
     ("GET", "/jobs/{job_id}", "viewer"),
     ("GET", "/jobs/{job_id}/events", "viewer"),
+    ("GET", "/exports/epcis", "viewer"),
+    ("GET", "/exports/fsma204", "viewer"),
+    ("POST", "/imports/epcis", "operator"),
+    ("GET", "/labels", "viewer"),
+    ("GET", "/partners", "viewer"),
+    ("POST", "/partners", "manager"),
+    ("GET", "/lots/{lot_id}/identifiers", "viewer"),
+    ("GET", "/lots/{lot_id}/one-step", "viewer"),
 ]
 
 

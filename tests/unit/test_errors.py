@@ -21,6 +21,7 @@ from lotline.services.manufacturing import Manufacturing
 from lotline.services.stock import StockService
 from lotline.services.trace import Trace
 from lotline.services.transfers import Transfers
+from lotline.services.users import DuplicateUser, UnknownJob, UnknownToken, UnknownUser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "errors.md"
@@ -38,6 +39,14 @@ BASES: dict[type[LotlineError], tuple[type[Exception], ...]] = {
     errors.InvalidBarcode: (errors.InvalidInput, ValueError),
     errors.InvalidList: (errors.InvalidInput, ValueError),
     errors.MissingLot: (errors.InvalidInput, ValueError),
+    errors.InvalidIdentifier: (errors.InvalidInput, ValueError),
+    errors.InvalidEpcis: (errors.InvalidList, errors.InvalidInput, ValueError),
+    errors.UnknownPartner: (errors.NotFound, LookupError),
+    errors.DuplicatePartner: (errors.Conflict,),
+    UnknownUser: (errors.NotFound, LookupError),
+    UnknownToken: (errors.NotFound, LookupError),
+    UnknownJob: (errors.NotFound, LookupError),
+    DuplicateUser: (errors.Conflict,),
     errors.NotFound: (LotlineError, LookupError),
     errors.UnknownProduct: (errors.NotFound, LookupError),
     errors.UnknownLocation: (errors.NotFound, LookupError),
@@ -128,7 +137,7 @@ def test_every_class_keeps_its_bases() -> None:
     assert set(BASES) == set(CLASSES)
     for cls, bases in BASES.items():
         error = cls("x", first="S1", count=2) if cls is errors.SerialsRequired else None
-        if cls is errors.InvalidList:
+        if issubclass(cls, errors.InvalidList):
             error = cls(["line 1: bad"])
         error = error or cls("x")
         for base in bases:
