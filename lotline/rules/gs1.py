@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lotline.errors import InvalidIdentifier, InvalidLotName
+from lotline.rules.text import as_text, described
 
 DIGITAL_LINK_BASE = "https://id.gs1.org"
 MAX_GS1_NAME = 20
@@ -127,8 +128,8 @@ def check_prefix_length(length: object) -> int:
     """A GS1 company prefix length (6 to 12 digits)."""
     if not isinstance(length, int) or isinstance(length, bool) or not 6 <= length <= 12:
         raise InvalidIdentifier(
-            f"A GS1 company prefix has 6 to 12 digits, not {length!r}.",
-            details={"field": "company_prefix_length", "value": str(length)},
+            f"A GS1 company prefix has 6 to 12 digits, not {described(length)}.",
+            details={"field": "company_prefix_length", "value": as_text(length)},
         )
     return length
 

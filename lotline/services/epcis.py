@@ -31,6 +31,7 @@ from sqlalchemy import Connection, select
 from lotline.errors import InvalidInput
 from lotline.models import Address, Lot, Product
 from lotline.rules import gs1
+from lotline.rules.text import as_text, described
 from lotline.services.identifiers import company_prefix_length
 from lotline.services.ledger_events import DocumentMoves, Line, Place, read_slice
 from lotline.store.schema import settings
@@ -318,8 +319,8 @@ def export_epcis(
     """The EPCISDocument of what the ledger did in [start, end) (for a product or lot)."""
     if identifiers not in ("digital_link", "epc"):
         raise InvalidInput(
-            f"Items are named by Digital Link or by EPC URI; {identifiers!r} is neither.",
-            details={"field": "identifiers", "value": str(identifiers)},
+            f"Items are named by Digital Link or by EPC URI; {described(identifiers)} is neither.",
+            details={"field": "identifiers", "value": as_text(identifiers)},
         )
     length = company_prefix_length(conn, prefix_length)
     if identifiers == "epc" and length is None:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, RowMapping, func, select
 from sqlalchemy.orm import aliased
 
 from lotline.models import Address, Lot, OneStep, Product, StepRow
+from lotline.rules.inputs import name_list
 from lotline.services.ledger_events import DocumentMoves, Line, Place, read_slice
 from lotline.services.partners import address_from_row, nearest_site, site_map
 from lotline.store.bulk import chunked
@@ -286,6 +287,8 @@ def fsma204_rows(
     lots: Sequence[str] | None = None,
 ) -> list[Fsma204Row]:
     """The sortable spreadsheet's rows of [start, end), for some products or lots when given."""
+    products = None if products is None else name_list(products, "products")
+    lots = None if lots is None else name_list(lots, "lots")
     ledger = read_slice(conn, start, end, first_documents_of="")
     lot_ids = {ln.lot.id for d in ledger.documents for ln in d.lines if ln.lot is not None}
     builder = _Rows(tlc_sources(conn, lot_ids))

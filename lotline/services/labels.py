@@ -20,8 +20,10 @@ from sqlalchemy import Connection, or_, select
 from lotline.errors import InvalidInput, UnknownLot, UnknownOperation
 from lotline.models import Lot, Product
 from lotline.rules import gs1
+from lotline.rules.text import as_text, described
 from lotline.services.base import Service
 from lotline.services.catalog import ProductRef, get_product
+from lotline.services.documents import document_name
 from lotline.services.identifiers import require_gtin
 from lotline.services.lots import lot_from_row
 from lotline.store.bulk import chunked
@@ -142,7 +144,7 @@ def to_zpl(labels: Sequence[Label]) -> str:
 def order_lots(conn: Connection, product: Product, mo: str) -> list[str]:
     """The lots or serials a manufacturing order (and its split orders) produced; an order
     split by batch production is found by its first name (WH/MO/00001 is now -001)."""
-    name = mo.strip()
+    name = document_name(mo)
     found = conn.execute(
         select(operations.c.id, operations.c.split_root_id)
         .where(operations.c.name.in_([name, f"{name}-001"]), operations.c.kind == "manufacturing")
@@ -208,8 +210,8 @@ class Labels(Service):
         ZPL text as UTF-8 bytes."""
         if format not in ("pdf", "zpl"):
             raise InvalidInput(
-                f"Labels are made as 'pdf' or 'zpl', not {format!r}.",
-                details={"field": "format", "value": str(format)},
+                f"Labels are made as 'pdf' or 'zpl', not {described(format)}.",
+                details={"field": "format", "value": as_text(format)},
             )
         labels = self._run(lambda conn: _labels(conn, product, lots, mo))
         return to_pdf(labels) if format == "pdf" else to_zpl(labels).encode()

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, func, select
 
 from lotline.models import Address, Lot, Product
+from lotline.rules.inputs import moment
 from lotline.rules.naming import validate_lot_name
 from lotline.services.catalog import get_product, products_by_id
 from lotline.services.lots import get_lot, lot_from_row
@@ -202,6 +203,8 @@ def read_slice(
     looked up ("adjustment": to tell the lots an adjustment created; "*" every kind;
     "" none).
     """
+    start = None if start is None else moment(start, "start of the period")
+    end = None if end is None else moment(end, "end of the period")
     rows, outside = _documents(conn, start, end, _filters(conn, product, lot))
     lines = _line_rows(conn, list(rows))
     products = products_by_id(conn, {line.product_id for line in lines})

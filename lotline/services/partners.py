@@ -20,7 +20,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from lotline.errors import DuplicatePartner, InvalidInput, UnknownPartner
 from lotline.models import Address, Location, Partner, Site
 from lotline.rules import gs1
-from lotline.rules.text import clean_text, required_text
+from lotline.rules.text import as_text, clean_text, described, lookup_text, required_text
 from lotline.services.base import Service, utcnow
 from lotline.services.locations import LocationRef, get_location
 from lotline.store.schema import locations, partners, settings, sites
@@ -34,6 +34,7 @@ ADDRESS_LIMITS = {
     "phone": 64,
 }
 ADDRESS_FIELDS = ("gln", *ADDRESS_LIMITS)
+MAX_PARTNER = 256
 
 
 def check_address(values: Mapping[str, Any]) -> dict[str, str | None]:
@@ -65,7 +66,7 @@ def partner_from_row(row: RowMapping | Mapping[str, Any]) -> Partner:
 
 def find_partner(conn: Connection, ref: str) -> RowMapping | None:
     """The partner row named ``ref`` (its name, or its GLN)."""
-    text = ref.strip() if isinstance(ref, str) else ""
+    text = lookup_text(ref, "partner", limit=MAX_PARTNER, error=UnknownPartner, key="partner")
     column = partners.c.gln if text.isdecimal() and len(text) == 13 else partners.c.name
     return conn.execute(select(partners).where(column == text)).mappings().first()
 
@@ -74,7 +75,8 @@ def get_partner(conn: Connection, ref: str) -> Partner:
     row = find_partner(conn, ref)
     if row is None:
         raise UnknownPartner(
-            f"There is no partner {ref!r}; check the name or GLN.", details={"partner": str(ref)}
+            f"There is no partner {described(ref)}; check the name or GLN.",
+            details={"partner": as_text(ref)},
         )
     return partner_from_row(row)
 

@@ -23,6 +23,7 @@ from lotline.errors import (
     MissingLot,
     UnknownLocation,
     UnknownOperation,
+    UnknownPartner,
     UnknownProduct,
     UnknownToken,
     UnknownUser,
@@ -188,3 +189,16 @@ def test_a_lot_takes_dates_as_dates_and_a_note_on_several_lines(shop: tuple) -> 
         "PL", "N1", note="line 1\nline 2", expiration_date=datetime(2030, 1, 1, tzinfo=UTC)
     )
     assert (noted.note, noted.expiration_date) == ("line 1\nline 2", datetime(2030, 1, 1))
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE])
+def test_partners_labels_and_exports_check_their_lookups_and_periods(shop: tuple, bad: str) -> None:
+    app, _ = shop
+    refused(app, lambda: app.partners.get(bad), UnknownPartner)
+    refused(app, lambda: app.labels.lots_of_order("FS", bad), UnknownOperation)
+    refused(app, lambda: app.exports.fsma204(start=bad), InvalidInput)  # type: ignore[arg-type]
+    refused(app, lambda: app.exports.epcis(end=10**30), InvalidInput)  # type: ignore[arg-type]
+    refused(app, lambda: app.exports.fsma204(products="FS"), InvalidInput)  # type: ignore[arg-type]
+    refused(app, lambda: app.exports.epcis(identifiers=10**5000), InvalidInput)  # type: ignore[arg-type]
+    refused(app, lambda: app.exports.set_company_prefix_length(10**5000), InvalidInput)
+    refused(app, lambda: app.labels.render("PL", ["L1"], format=10**5000), InvalidInput)  # type: ignore[arg-type]
