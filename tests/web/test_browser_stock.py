@@ -40,6 +40,10 @@ def test_reassigning_lots_to_stock_counted_without_them(
         )
         row.get_by_role("button", name="Edit").click()
         field = page.get_by_label("On Hand Quantity")
+        expect(field).to_be_visible()
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
         field.fill("0")
         field.press("Enter")
         expect(page.locator("#messages")).to_contain_text(f"at {place} set to 0")

@@ -41,6 +41,10 @@ def test_a_receipt_of_generated_serials_and_a_scanned_lot_is_validated(
 
     page.get_by_role("button", name="Add a line").click()
     scan = page.locator("#line-1").get_by_label("Scan")
+    expect(scan).to_be_visible()
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     scan.fill("(01)09506000134352(10)PT-7(30)12")
     scan.press("Enter")
     expect(page.locator("#line-1").get_by_label("Lots/Serial Numbers")).to_have_value("PT-7; 12")
