@@ -4,6 +4,7 @@ Check Availability, the lots of a line, Cancel and Return."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -260,17 +261,19 @@ def validate(web: Operator, name: str, backorder: Annotated[str, Form()] = "") -
 @routes.post("/transfer/reserve")
 def reserve(web: Operator, name: str) -> Response:
     """Check Availability: reserve the lots to take."""
-    try:
-        web.app.transfers.reserve(name)
-    except LotlineError as exc:
-        return _transfer_page(web, name, 422, refusal=refusal(exc))
-    return go(web.request, transfer_url(name))
+    return _act(web, name, web.app.transfers.reserve)
 
 
 @routes.post("/transfer/cancel")
 def cancel(web: Operator, name: str) -> Response:
+    """Cancel: the document's reservations are given back."""
+    return _act(web, name, web.app.transfers.cancel)
+
+
+def _act(web: Operator, name: str, action: Callable[[str], object]) -> Response:
+    """Run one action on the document, then show it (or the refusal on its page)."""
     try:
-        web.app.transfers.cancel(name)
+        action(name)
     except LotlineError as exc:
         return _transfer_page(web, name, 422, refusal=refusal(exc))
     return go(web.request, transfer_url(name))
